@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Out-of-tree build of the VMBus guest driver suite against KDIR.
+#   make            build every module (hv_vmbus, vmbus_sim, ...)
+#   make check      install what the tests need, then run every test
+#   make demo       install what the demo needs, boot it under QEMU
+#   make install    install the modules into /lib/modules/<ver>/updates
+#   make bench      benchmarks (not part of check)
+
+KDIR ?= $(lastword $(sort $(wildcard /lib/modules/*/build)))
+SUITE_CONFIG := CONFIG_HV_SUITE_VMBUS=m CONFIG_HV_SUITE_SIM=m
+
+KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) $(SUITE_CONFIG)
+need_kdir = @test -n "$(KDIR)" || { echo "No kernel build tree under \
+/lib/modules/*/build: apt-get install linux-headers-amd64 (or set KDIR=)"; \
+exit 1; }
+
+.PHONY: all modules clean install check demo bench
+
+all: modules
+
+modules:
+	$(need_kdir)
+	$(KBUILD) modules
+
+clean:
+	$(need_kdir)
+	$(KBUILD) clean
+
+install: modules
+	$(KBUILD) INSTALL_MOD_DIR=updates modules_install
+	depmod -a $(notdir $(patsubst %/build,%,$(KDIR)))
+
+check:
+	./scripts/check.sh
+
+demo:
+	./scripts/demo.sh
+
+bench:
+	./scripts/bench.sh
