@@ -52,6 +52,7 @@
  * Offer monitor ID sentinel and the highest ID a monitor page can hold:
  * four trigger groups of 32 bits.
  */
+#define VMBUS_MONITOR_ID_NONE		0xFF
 #define VMBUS_MONITOR_ID_MAX		127
 
 static inline u32 vmbus_version(u16 major, u16 minor)
