@@ -57,8 +57,8 @@ u16 vmbus_dev_type(const guid_t *guid)
 	return HV_UNKNOWN;
 }
 
-static const struct hv_vmbus_device_id *vmbus_match_id(struct hv_driver *drv,
-							struct hv_device *dev)
+static const struct hv_vmbus_device_id *
+vmbus_match_id(struct hv_driver *drv, struct hv_device *dev)
 {
 	static const struct hv_vmbus_device_id any_id;
 	const struct hv_vmbus_device_id *id;
@@ -79,7 +79,7 @@ static int vmbus_bus_match(struct device *dev, struct device_driver *driver)
 	/* hv_sock connections are offers of any GUID, for the hvsock driver. */
 	if (is_hvsock_channel(hv_dev->channel))
 		return drv->hvsock;
-	return vmbus_match_id(drv, hv_dev) != NULL;
+	return !!vmbus_match_id(drv, hv_dev);
 }
 
 static int vmbus_bus_probe(struct device *dev)

@@ -380,11 +380,8 @@ void vmbus_onoffer_msg(const struct vmbus_channel_message_header *hdr, u32 size)
 	case CHANNELMSG_RESCIND_CHANNELOFFER:
 	case CHANNELMSG_ALLOFFERS_DELIVERED:
 		mw = kzalloc(sizeof(*mw), GFP_ATOMIC);
-		if (!mw) {
-			pr_err_ratelimited("channel message %u lost: no memory\n",
-					   type);
+		if (!mw)
 			return;
-		}
 		INIT_WORK(&mw->work, vmbus_msg_work_fn);
 		mw->size = size;
 		memcpy(mw->msg, hdr, size);

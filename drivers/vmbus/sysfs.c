@@ -225,24 +225,31 @@ static ssize_t numa_node_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(numa_node);
 
-#define VMBUS_RING_ATTR(_name, _ring, _stat)				\
+static struct hv_ring_buffer_info *vmbus_dev_ring(struct device *dev, bool in)
+{
+	struct vmbus_channel *channel = to_hv(dev)->channel;
+
+	return in ? &channel->inbound : &channel->outbound;
+}
+
+#define VMBUS_RING_ATTR(_name, _in, _stat)				\
 static ssize_t _name##_show(struct device *dev,				\
 			    struct device_attribute *attr, char *buf)	\
 {									\
-	return vmbus_ring_stat_show(&to_hv(dev)->channel->_ring, _stat, buf); \
+	return vmbus_ring_stat_show(vmbus_dev_ring(dev, _in), _stat, buf); \
 }									\
 static DEVICE_ATTR_RO(_name)
 
-VMBUS_RING_ATTR(out_intr_mask, outbound, RING_MASK);
-VMBUS_RING_ATTR(out_read_index, outbound, RING_READ_INDEX);
-VMBUS_RING_ATTR(out_write_index, outbound, RING_WRITE_INDEX);
-VMBUS_RING_ATTR(out_read_bytes_avail, outbound, RING_READ_AVAIL);
-VMBUS_RING_ATTR(out_write_bytes_avail, outbound, RING_WRITE_AVAIL);
-VMBUS_RING_ATTR(in_intr_mask, inbound, RING_MASK);
-VMBUS_RING_ATTR(in_read_index, inbound, RING_READ_INDEX);
-VMBUS_RING_ATTR(in_write_index, inbound, RING_WRITE_INDEX);
-VMBUS_RING_ATTR(in_read_bytes_avail, inbound, RING_READ_AVAIL);
-VMBUS_RING_ATTR(in_write_bytes_avail, inbound, RING_WRITE_AVAIL);
+VMBUS_RING_ATTR(out_intr_mask, false, RING_MASK);
+VMBUS_RING_ATTR(out_read_index, false, RING_READ_INDEX);
+VMBUS_RING_ATTR(out_write_index, false, RING_WRITE_INDEX);
+VMBUS_RING_ATTR(out_read_bytes_avail, false, RING_READ_AVAIL);
+VMBUS_RING_ATTR(out_write_bytes_avail, false, RING_WRITE_AVAIL);
+VMBUS_RING_ATTR(in_intr_mask, true, RING_MASK);
+VMBUS_RING_ATTR(in_read_index, true, RING_READ_INDEX);
+VMBUS_RING_ATTR(in_write_index, true, RING_WRITE_INDEX);
+VMBUS_RING_ATTR(in_read_bytes_avail, true, RING_READ_AVAIL);
+VMBUS_RING_ATTR(in_write_bytes_avail, true, RING_WRITE_AVAIL);
 
 static ssize_t channel_vp_mapping_show(struct device *dev,
 				       struct device_attribute *attr, char *buf)
