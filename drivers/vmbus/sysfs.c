@@ -259,9 +259,11 @@ static ssize_t channel_vp_mapping_show(struct device *dev,
 
 	n = sysfs_emit(buf, "%u:%u\n", primary->offermsg.child_relid,
 		       primary->target_cpu);
+	vmbus_channel_lock();
 	list_for_each_entry(sc, &primary->sc_list, sc_list)
 		n += sysfs_emit_at(buf, n, "%u:%u\n", sc->offermsg.child_relid,
 				   sc->target_cpu);
+	vmbus_channel_unlock();
 	return n;
 }
 static DEVICE_ATTR_RO(channel_vp_mapping);
