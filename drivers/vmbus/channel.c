@@ -201,6 +201,19 @@ void vmbus_free_ring(struct vmbus_channel *channel)
 }
 EXPORT_SYMBOL_GPL(vmbus_free_ring);
 
+/*
+ * The host may still write the rings: unmap them but never free the pages.
+ * A leak is the only safe answer to a host that will not let go.
+ */
+static void vmbus_abandon_ring(struct vmbus_channel *channel)
+{
+	pr_err("relid %u: ring GPADL still shared, %u pages leaked\n",
+	       channel->offermsg.child_relid, channel->ringbuffer_pagecount);
+	vmbus_ring_cleanup(&channel->outbound);
+	vmbus_ring_cleanup(&channel->inbound);
+	channel->ringbuffer_page = NULL;
+}
+
 static int vmbus_requestor_alloc(struct vmbus_channel *channel)
 {
 	struct vmbus_requestor *rqstor = &channel->requestor;
@@ -430,14 +443,44 @@ int vmbus_channel_open_rings(struct vmbus_channel *channel,
 err_reset_cb:
 	vmbus_reset_channel_cb(channel);
 	if (vmbus_teardown_gpadl(channel, &channel->ringbuffer_gpadlhandle))
-		pr_err("relid %u: ring GPADL still shared after failed open\n",
-		       relid);
+		vmbus_abandon_ring(channel);
 err_free_requestor:
 	vmbus_requestor_free(channel);
 err_state:
 	channel->state = CHANNEL_OFFER_STATE;
 	return ret;
 }
+
+/**
+ * vmbus_open() - allocate a channel's rings and open it
+ * @channel: channel in the offered state
+ * @send_ringbuffersize: guest-to-host ring bytes, page multiple
+ * @recv_ringbuffersize: host-to-guest ring bytes, page multiple
+ * @userdata: device-specific open parameters, or NULL
+ * @userdatalen: at most MAX_USER_DEFINED_BYTES
+ * @onchannel_callback: called when the host signals the channel
+ * @context: its argument
+ *
+ * Context: process; sleeps until the host answers.
+ * Return: 0; -EINVAL; -ENOMEM; -ENODEV if the channel was rescinded; -EIO
+ * if the host refused.  On error nothing is left allocated.
+ */
+int vmbus_open(struct vmbus_channel *channel, u32 send_ringbuffersize,
+	       u32 recv_ringbuffersize, void *userdata, u32 userdatalen,
+	       void (*onchannel_callback)(void *context), void *context)
+{
+	int ret;
+
+	ret = vmbus_alloc_ring(channel, send_ringbuffersize, recv_ringbuffersize);
+	if (ret)
+		return ret;
+	ret = vmbus_channel_open_rings(channel, onchannel_callback, context,
+				       userdata, userdatalen);
+	if (ret)
+		vmbus_free_ring(channel);	/* no-op if abandoned */
+	return ret;
+}
+EXPORT_SYMBOL_GPL(vmbus_open);
 
 /**
  * vmbus_channel_close_one() - close one channel, leaving its rings allocated
@@ -464,11 +507,8 @@ int vmbus_channel_close_one(struct vmbus_channel *channel)
 			       msg.child_relid, ret);
 	}
 	ret = vmbus_teardown_gpadl(channel, &channel->ringbuffer_gpadlhandle);
-	if (ret) {
-		pr_err("relid %u: ring GPADL teardown failed (%d), rings leaked\n",
-		       channel->offermsg.child_relid, ret);
-		channel->ringbuffer_page = NULL;
-	}
+	if (ret)
+		vmbus_abandon_ring(channel);
 	vmbus_requestor_free(channel);
 	return ret;
 }
