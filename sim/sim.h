@@ -69,6 +69,7 @@ enum sim_fault {
 	SIM_FAULT_OVERSIZED_MSG,
 	SIM_FAULT_BAD_DESC,
 	SIM_FAULT_BAD_RELID_EVENT,
+	SIM_FAULT_HOLD_OPEN,
 	SIM_FAULT_COUNT
 };
 
@@ -176,6 +177,10 @@ extern const struct sim_dev_kind sim_ic_shutdown;
 int sim_server_init(const char *devices);
 void sim_server_exit(void);
 u16 sim_server_post_message(u32 conn_id, const void *payload, u32 size);
+u32 sim_server_msg_count(u32 type);
+
+/* sim_main.c */
+int vmbus_sim_reconnect(const char *version);
 int sim_server_hot_add(const char *kind);
 int sim_server_rescind(u32 relid);
 int sim_server_action(const char *kind, const char *verb);
@@ -296,6 +301,8 @@ struct sim_chan *sim_server_chan_get(u32 relid, const char *what);
 
 /* sim_fault.c */
 int sim_fault_inject(enum sim_fault fault, u32 relid);
+/* Set by the hold-open fault: the next OPENCHANNEL gets no answer. */
+extern bool sim_fault_hold_open;
 
 /* sim_gpadl.c */
 struct sim_gpadl *sim_gpadl_find(struct list_head *list, u32 handle);

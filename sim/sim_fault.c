@@ -10,6 +10,9 @@
 #include <linux/stddef.h>
 #include "sim.h"
 
+/* Under sim_srv.lock: read and cleared by the OPENCHANNEL handler. */
+bool sim_fault_hold_open;
+
 static u32 sim_fault_unused_relid(void)
 {
 	u32 relid;
@@ -124,6 +127,10 @@ int sim_fault_inject(enum sim_fault fault, u32 relid)
 		} else {
 			sim_synic_signal(sim_srv.msg_vp, relid);
 		}
+		break;
+	case SIM_FAULT_HOLD_OPEN:
+		sim_trace_note("fault: next OPENCHANNEL unanswered");
+		sim_fault_hold_open = true;
 		break;
 	default:
 		ret = -EINVAL;

@@ -122,6 +122,19 @@ static int sim_violations_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(sim_violations);
 
+static int sim_msgs_show(struct seq_file *m, void *v)
+{
+	u32 type, count;
+
+	for (type = 0; type < CHANNELMSG_COUNT; type++) {
+		count = sim_server_msg_count(type);
+		if (count)
+			seq_printf(m, "%s %u\n", sim_msg_name(type), count);
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(sim_msgs);
+
 /* ------------------------------------------------------------------ */
 /* Trace                                                               */
 
@@ -421,6 +434,7 @@ static const char *const sim_fault_names[SIM_FAULT_COUNT] = {
 	[SIM_FAULT_OVERSIZED_MSG] = "oversized-msg",
 	[SIM_FAULT_BAD_DESC] = "bad-desc",
 	[SIM_FAULT_BAD_RELID_EVENT] = "bad-relid-event",
+	[SIM_FAULT_HOLD_OPEN] = "hold-open",
 };
 
 /* Copy a short command from user space, trimmed. */
@@ -558,6 +572,7 @@ static void sim_debugfs_init(void)
 
 	sim_debugfs = d;
 	debugfs_create_file("violations", 0444, d, NULL, &sim_violations_fops);
+	debugfs_create_file("msgs", 0444, d, NULL, &sim_msgs_fops);
 	debugfs_create_file("trace", 0644, d, NULL, &sim_trace_fops);
 	debugfs_create_bool("trace_enable", 0644, d, &trace_enable);
 	debugfs_create_file("offers", 0444, d, NULL, &sim_offers_fops);
@@ -617,6 +632,34 @@ static int sim_parse_version(const char *s, u32 *version)
 	ret = kstrtou32(s, 0, version);
 	return ret;
 }
+
+/**
+ * vmbus_sim_reconnect() - reconnect the core to this host at a new version
+ * @version: the host's new max_version, "M.m"
+ *
+ * For tests: the core unloads (closing every device), the host forgets
+ * the connection, and the core connects again, negotiating anew.
+ * Process context.
+ *
+ * Return: 0, -EINVAL for a bad version, or the core's connect error (the
+ * host is then disconnected).
+ */
+int vmbus_sim_reconnect(const char *version)
+{
+	u32 v;
+	int ret;
+
+	ret = sim_parse_version(version, &v);
+	if (ret || v < vmbus_version(0, 13))
+		return -EINVAL;
+	vmbus_hv_unregister(&sim_ops);
+	sim_max_version = v;
+	ret = vmbus_hv_register(&sim_ops);
+	if (ret)
+		pr_err("reconnect at %s failed: %d\n", version, ret);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(vmbus_sim_reconnect);
 
 static int __init sim_init(void)
 {

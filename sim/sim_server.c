@@ -388,6 +388,11 @@ static void sim_server_open(const struct sim_inmsg *m)
 		goto reply;
 	if (chan->rescinded)
 		return;		/* the guest stops waiting on the rescind */
+	if (sim_fault_hold_open) {
+		/* A host that stopped answering: only a rescind frees the guest. */
+		sim_fault_hold_open = false;
+		return;
+	}
 	g = sim_server_open_check(chan, msg);
 	if (!g || sim_server_open_rings(chan, g,
 					msg->downstream_ringbuffer_pageoffset))
@@ -610,6 +615,21 @@ static void sim_server_msg_work(struct work_struct *work)
 	}
 }
 
+/* Guest messages posted, by type: for tests and debugfs "msgs". */
+static atomic_t sim_server_msgs[CHANNELMSG_COUNT];
+
+/**
+ * sim_server_msg_count() - guest messages of a type posted so far
+ * @type: CHANNELMSG_* type
+ *
+ * Return: the count, since the module was loaded.
+ */
+u32 sim_server_msg_count(u32 type)
+{
+	return type < CHANNELMSG_COUNT ?
+	       atomic_read(&sim_server_msgs[type]) : 0;
+}
+
 /**
  * sim_server_post_message() - HvPostMessage from the guest
  * @conn_id: connection ID
@@ -635,6 +655,8 @@ u16 sim_server_post_message(u32 conn_id, const void *payload, u32 size)
 		return HV_STATUS_INVALID_PARAMETER;
 	}
 	memcpy(&type, payload, sizeof(type));
+	if (type < CHANNELMSG_COUNT)
+		atomic_inc(&sim_server_msgs[type]);
 	if (conn_id == VMBUS_MESSAGE_CONNECTION_ID_4) {
 		/* An old host does not know connection 4 (vmbus.md 2.6). */
 		if (sim_max_version < vmbus_version(5, 0)) {
