@@ -4,12 +4,14 @@
  *
  *   sim_main.c    module, parameters, debugfs, violation counters, trace
  *   sim_synic.c   the hypervisor: per-VP SynIC message queues, event flags
- *   sim_server.c  the VMBus server: connection, messages, offers, control
+ *   sim_server.c  the VMBus server: connection, messages, open/close
+ *   sim_offer.c   devices, offers, sub-channels, rescind, debugfs control
  *   sim_gpadl.c   GPADL assembly, checks and teardown
  *   sim_chan.c    channel data path: channel work, signals, packet I/O
  *   sim_fault.c   fault injection
  *   sim_ring.c    host side of the channel ring buffers
  *   sim_ic.c      device back ends: heartbeat and shutdown ICs
+ *   sim_echo.c    device back end: the "echo" test device
  *
  * The server uses the SynIC and the rings; device back ends use only the
  * channel API below (sim_chan_*).  Nothing here trusts the guest:
@@ -59,6 +61,8 @@ enum sim_viol {
 	SIM_V_IC_PROTO,
 	SIM_V_IC_VERSION,
 	SIM_V_IC_HEARTBEAT,
+	SIM_V_ECHO_OP,
+	SIM_V_ECHO_PROTO,
 	SIM_V_COUNT
 };
 
@@ -157,6 +161,13 @@ struct sim_chan;
  *	Channel work.
  * @show: one line of state for the debugfs file @group.
  * @action: a debugfs request (e.g. "shutdown"); server context.
+ *
+ * Every callback is per channel: a device has its primary channel and,
+ * once it offered some (sim_server_offer_subchannels()), sub-channels of
+ * the same kind, each with its own priv, rings, work and start/stop.
+ * sim_chan_subindex() tells them apart: 0 for the primary, 1..n for the
+ * sub-channels.  @show is called for every channel, @action for the
+ * primary only.
  */
 struct sim_dev_kind {
 	const char *name;
@@ -173,28 +184,52 @@ struct sim_dev_kind {
 
 extern const struct sim_dev_kind sim_ic_heartbeat;
 extern const struct sim_dev_kind sim_ic_shutdown;
+extern const struct sim_dev_kind sim_echo;
 
 int sim_server_init(const char *devices);
 void sim_server_exit(void);
 u16 sim_server_post_message(u32 conn_id, const void *payload, u32 size);
 u32 sim_server_msg_count(u32 type);
 
-/* sim_main.c */
+/* sim_main.c: exported for tests (Documentation/vmbus_sim.md) */
 int vmbus_sim_reconnect(const char *version);
+int vmbus_sim_offer(const char *kind);
+int vmbus_sim_rescind(u32 relid);
+int vmbus_sim_violations(const char *kind);
+
+/* sim_offer.c: devices and offers, debugfs control */
 int sim_server_hot_add(const char *kind);
 int sim_server_rescind(u32 relid);
 int sim_server_action(const char *kind, const char *verb);
 void sim_server_show_offers(struct seq_file *m);
 void sim_server_show_devices(struct seq_file *m, const char *group);
 
+/* Sub-channels a device may have at most (sub_channel_index 1..16). */
+#define SIM_MAX_SUBCHANNELS	16
+
+/* sim_offer.c: the sub-channel API for device back ends */
+unsigned int sim_server_offer_subchannels(struct sim_chan *primary,
+					  unsigned int count);
+
+/*
+ * Reasons the channel work stops reading the guest->host ring
+ * (sim_chan_hold_rx()); bits, 0 .. BITS_PER_LONG - 1.
+ */
+#define SIM_CHAN_HOLD_BACKEND	0	/* back end has output pending */
+#define SIM_CHAN_HOLD_STALL	1	/* a timed stall of the back end */
+
 /* sim_chan.c: the channel API for device back ends */
 void *sim_chan_priv(struct sim_chan *chan);
 u32 sim_chan_relid(const struct sim_chan *chan);
+unsigned int sim_chan_subindex(const struct sim_chan *chan);
 const struct sim_dev_kind *sim_chan_kind(const struct sim_chan *chan);
 int sim_chan_send(struct sim_chan *chan, u16 type, u16 flags, u64 trans_id,
 		  const void *payload, u32 len);
+u32 sim_chan_send_max(const struct sim_chan *chan);
 void sim_chan_kick(struct sim_chan *chan);
 void sim_chan_fail(struct sim_chan *chan);
+void sim_chan_hold_rx(struct sim_chan *chan, unsigned int reason);
+void sim_chan_release_rx(struct sim_chan *chan, unsigned int reason);
 u16 sim_chan_signal_event(u32 conn_id, u16 flag);
 
 /*
@@ -205,13 +240,16 @@ u16 sim_chan_signal_event(u32 conn_id, u16 flag);
 /* Per-channel signal connection IDs: 0x2000 | relid, as OpenVMM does. */
 #define SIM_CHAN_CONN_BASE	0x2000
 
-/* A host-side device instance; offered again after every reconnect. */
+/*
+ * A host-side device instance; offered again after every reconnect.
+ * Sub-channels are not: they belong to the connection.
+ */
 struct sim_dev {
 	struct list_head node;		/* sim_srv.devs */
 	const struct sim_dev_kind *kind;
 	unsigned int index;		/* per kind */
 	guid_t instance;
-	struct sim_chan *chan;		/* offer in this connection */
+	struct sim_chan *chan;		/* primary offer in this connection */
 };
 
 /* A GPADL: in progress (sim_srv.gpadl_pending) or created (chan). */
@@ -235,15 +273,20 @@ enum sim_chan_state {
 #define SIM_CHAN_FAULT_BAD_DESC	0
 
 /*
- * The offer of a device in the current connection.  Fields without a
- * note are changed under sim_srv.lock only; the channel work reads them
- * while it may run (between start and stop they do not change).
+ * An offer in the current connection: the primary channel of a device or
+ * one of its sub-channels.  Fields without a note are changed under
+ * sim_srv.lock only; the channel work reads them while it may run
+ * (between start and stop they do not change).
  */
 struct sim_chan {
 	u32 relid;
 	const struct sim_dev_kind *kind;
 	guid_t instance;
-	struct sim_dev *dev;		/* NULL once rescinded */
+	struct sim_dev *dev;		/* primary: NULL once rescinded; sub: NULL */
+	u16 subindex;			/* 0: primary, 1..SIM_MAX_SUBCHANNELS */
+	struct list_head subs;		/* primary: its sub-channels, by index */
+	struct list_head sub_node;	/* sub-channel: in primary->subs */
+	unsigned int subs_offered;	/* primary: offered in this connection */
 	enum sim_chan_state state;
 	bool rescinded;
 	bool broken;			/* bad packet: channel work stops */
@@ -256,8 +299,16 @@ struct sim_chan {
 	bool running;			/* back end started, work may run */
 	bool mapped;			/* rings mapped: signals tolerated */
 	u32 target_vp;
+	struct sim_chan *primary;	/* sub-channel: NULL once it is gone */
+	/*
+	 * Under sim_srv.chan_lock only (the channel work of any channel of
+	 * the device reserves, the server's offer work offers):
+	 */
+	unsigned int subs_granted;	/* primary: reserved in this connection */
+	unsigned int subs_pending;	/* primary: reserved, not offered yet */
 	/* Atomic bits: */
 	unsigned long faults;
+	unsigned long rx_hold;		/* SIM_CHAN_HOLD_*; cleared at open */
 	struct work_struct work;	/* on target_vp's CPU */
 	void *priv;			/* kind->priv_size bytes */
 };
@@ -279,6 +330,8 @@ struct sim_server {
 	unsigned long *legacy_page;	/* < 2.4 only */
 	struct sim_chan *chans[VMBUS_MAX_RELID + 1];
 	struct workqueue_struct *chan_wq;	/* per CPU */
+	/* Ordered: guest messages and sub-channel offers, in order. */
+	struct workqueue_struct *msg_wq;
 
 	/*
 	 * Connection, devices, channels, GPADLs.  Process context only:
@@ -298,6 +351,13 @@ extern struct sim_server sim_srv;
 
 void sim_server_send(const void *msg, u32 size);
 struct sim_chan *sim_server_chan_get(u32 relid, const char *what);
+
+/* sim_offer.c, server side (sim_srv.lock held unless noted) */
+int sim_offer_init(const char *devices);	/* before the core connects */
+void sim_offer_stop(void);			/* any lock: no more requests */
+void sim_offer_exit(void);			/* devices freed */
+int sim_offer_primary(struct sim_dev *dev);
+void sim_offer_destroy(struct sim_chan *chan);
 
 /* sim_fault.c */
 int sim_fault_inject(enum sim_fault fault, u32 relid);

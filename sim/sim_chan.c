@@ -30,6 +30,18 @@ u32 sim_chan_relid(const struct sim_chan *chan)
 	return chan->relid;
 }
 
+/**
+ * sim_chan_subindex() - which channel of its device @chan is
+ * @chan: channel
+ *
+ * Return: 0 for the primary channel, 1..SIM_MAX_SUBCHANNELS for a
+ * sub-channel (its offer's sub_channel_index).
+ */
+unsigned int sim_chan_subindex(const struct sim_chan *chan)
+{
+	return chan->subindex;
+}
+
 const struct sim_dev_kind *sim_chan_kind(const struct sim_chan *chan)
 {
 	return chan->kind;
@@ -121,6 +133,58 @@ int sim_chan_send(struct sim_chan *chan, u16 type, u16 flags, u64 trans_id,
 	return 0;
 }
 
+/**
+ * sim_chan_hold_rx() - stop reading the guest->host ring
+ * @chan: channel
+ * @reason: SIM_CHAN_HOLD_*
+ *
+ * Any context.  The channel work reads no further packet (not even the
+ * rest of the current batch) until every reason is released; the back
+ * end's poll still runs.  Reasons are cleared when the channel opens.
+ */
+void sim_chan_hold_rx(struct sim_chan *chan, unsigned int reason)
+{
+	set_bit(reason, &chan->rx_hold);
+}
+
+/**
+ * sim_chan_release_rx() - undo sim_chan_hold_rx() and run the channel work
+ * @chan: channel
+ * @reason: SIM_CHAN_HOLD_*
+ *
+ * Any context.
+ */
+void sim_chan_release_rx(struct sim_chan *chan, unsigned int reason)
+{
+	if (test_and_clear_bit(reason, &chan->rx_hold))
+		sim_chan_kick(chan);
+}
+
+static bool sim_chan_rx_held(const struct sim_chan *chan)
+{
+	return READ_ONCE(chan->rx_hold);
+}
+
+/**
+ * sim_chan_send_max() - largest payload sim_chan_send() can ever write
+ * @chan: open channel
+ *
+ * Channel work.  SIM_MAX_H2G_PKT minus the descriptor, or less when the
+ * guest's host->guest ring is too small for such a packet.
+ *
+ * Return: payload bytes (packet type header included).
+ */
+u32 sim_chan_send_max(const struct sim_chan *chan)
+{
+	/* A packet and its trailer must leave one byte of the ring free. */
+	u32 ring = chan->h2g.size, pkt = 0;
+
+	if (ring > VMBUS_PKT_TRAILER)
+		pkt = ALIGN_DOWN(ring - 1 - VMBUS_PKT_TRAILER, 8);
+	pkt = min_t(u32, pkt, SIM_MAX_H2G_PKT);
+	return pkt > VMBUS_PKT_DESC ? pkt - VMBUS_PKT_DESC : 0;
+}
+
 static void sim_chan_bad_desc(struct sim_chan *chan)
 {
 	bool signal;
@@ -130,7 +194,10 @@ static void sim_chan_bad_desc(struct sim_chan *chan)
 		sim_chan_signal(chan);
 }
 
-/* Drain the guest->host ring, then let the back end send. */
+/*
+ * Drain the guest->host ring (unless the back end holds it), then let the
+ * back end send.
+ */
 void sim_chan_work(struct work_struct *work)
 {
 	struct sim_chan *chan = container_of(work, struct sim_chan, work);
@@ -144,10 +211,11 @@ void sim_chan_work(struct work_struct *work)
 	if (test_and_clear_bit(SIM_CHAN_FAULT_BAD_DESC, &chan->faults))
 		sim_chan_bad_desc(chan);
 
-	do {
+	while (!sim_chan_rx_held(chan)) {
 		sim_ring_set_mask(&chan->g2h, true);
 		consumed = 0;
-		while (budget && (ret = sim_ring_read(&chan->g2h, &pkt)) > 0) {
+		while (budget && !sim_chan_rx_held(chan) &&
+		       (ret = sim_ring_read(&chan->g2h, &pkt)) > 0) {
 			budget--;
 			consumed += pkt.len + VMBUS_PKT_TRAILER;
 			sim_trace_pkt(true, chan->relid, pkt.desc->type,
@@ -169,8 +237,14 @@ void sim_chan_work(struct work_struct *work)
 			sim_chan_kick(chan);
 			break;
 		}
+		/*
+		 * Also when held: the guest signals its next write then,
+		 * and sim_chan_release_rx() kicks us anyway.
+		 */
 		sim_ring_set_mask(&chan->g2h, false);
-	} while (sim_ring_has_data(&chan->g2h));
+		if (!sim_ring_has_data(&chan->g2h))
+			break;
+	}
 
 	chan->kind->poll(chan);
 }

@@ -28,7 +28,7 @@ MODULE_PARM_DESC(max_version,
 static char *devices = "";
 module_param(devices, charp, 0444);
 MODULE_PARM_DESC(devices,
-		 "Comma-separated device kinds offered at connect; empty: one of each (heartbeat,shutdown)");
+		 "Comma-separated device kinds offered at connect (heartbeat, shutdown, echo); empty: heartbeat,shutdown");
 
 unsigned int sim_heartbeat_ms = 1000;
 module_param_named(heartbeat_ms, sim_heartbeat_ms, uint, 0644);
@@ -79,6 +79,8 @@ static const char *const sim_viol_names[SIM_V_COUNT] = {
 	[SIM_V_IC_PROTO] = "ic-proto",
 	[SIM_V_IC_VERSION] = "ic-version",
 	[SIM_V_IC_HEARTBEAT] = "ic-heartbeat",
+	[SIM_V_ECHO_OP] = "echo-op",
+	[SIM_V_ECHO_PROTO] = "echo-proto",
 };
 
 static atomic_t sim_viol_count[SIM_V_COUNT];
@@ -121,6 +123,27 @@ static int sim_violations_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(sim_violations);
+
+/**
+ * vmbus_sim_violations() - violations counted so far, for tests
+ * @kind: a violation kind as named in debugfs "violations" ("echo-op"),
+ *	or NULL for the total
+ *
+ * Any context.
+ *
+ * Return: the count since the module was loaded, or -EINVAL for an
+ * unknown @kind.
+ */
+int vmbus_sim_violations(const char *kind)
+{
+	int i;
+
+	if (!kind)
+		return atomic_read(&sim_viol_total);
+	i = match_string(sim_viol_names, SIM_V_COUNT, kind);
+	return i < 0 ? i : atomic_read(&sim_viol_count[i]);
+}
+EXPORT_SYMBOL_GPL(vmbus_sim_violations);
 
 static int sim_msgs_show(struct seq_file *m, void *v)
 {
@@ -542,6 +565,13 @@ static int sim_ic_file_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(sim_ic_file);
 
+static int sim_echo_file_show(struct seq_file *m, void *v)
+{
+	sim_server_show_devices(m, "echo");
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(sim_echo_file);
+
 static const struct file_operations sim_rescind_fops = {
 	.owner = THIS_MODULE,
 	.write = sim_rescind_write,
@@ -577,6 +607,7 @@ static void sim_debugfs_init(void)
 	debugfs_create_bool("trace_enable", 0644, d, &trace_enable);
 	debugfs_create_file("offers", 0444, d, NULL, &sim_offers_fops);
 	debugfs_create_file("ic", 0444, d, NULL, &sim_ic_file_fops);
+	debugfs_create_file("echo", 0444, d, NULL, &sim_echo_file_fops);
 	debugfs_create_file("rescind", 0200, d, NULL, &sim_rescind_fops);
 	debugfs_create_file("offer", 0200, d, NULL, &sim_offer_fops);
 	debugfs_create_file("shutdown", 0200, d, NULL, &sim_shutdown_fops);
@@ -660,6 +691,35 @@ int vmbus_sim_reconnect(const char *version)
 	return ret;
 }
 EXPORT_SYMBOL_GPL(vmbus_sim_reconnect);
+
+/**
+ * vmbus_sim_offer() - hot-add a device, as debugfs "offer" does
+ * @kind: device kind ("echo", "heartbeat", "shutdown")
+ *
+ * For tests.  Process context.  The offer goes out at once if the guest
+ * has requested offers.
+ *
+ * Return: 0, -EINVAL for an unknown kind, -ENOMEM, -ENOSPC.
+ */
+int vmbus_sim_offer(const char *kind)
+{
+	return sim_server_hot_add(kind);
+}
+EXPORT_SYMBOL_GPL(vmbus_sim_offer);
+
+/**
+ * vmbus_sim_rescind() - rescind a channel, as debugfs "rescind" does
+ * @relid: channel; a primary's sub-channels are rescinded first
+ *
+ * For tests.  Process context.
+ *
+ * Return: 0 or -ENOENT.
+ */
+int vmbus_sim_rescind(u32 relid)
+{
+	return sim_server_rescind(relid);
+}
+EXPORT_SYMBOL_GPL(vmbus_sim_rescind);
 
 static int __init sim_init(void)
 {

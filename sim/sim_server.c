@@ -7,13 +7,14 @@
  * ordered workqueue, under sim_srv.lock.  Host messages go out through the
  * SynIC to the VP the guest named in INITIATE_CONTACT.
  *
- * Objects:
+ * Objects (devices and offers are created in sim_offer.c):
  *   device  a host-side device instance (kind + index), lives until it is
  *           rescinded; offered again after every reconnect.
- *   channel the offer of a device in the current connection (a relid),
- *           with its GPADLs, its rings while open, and a work item that
- *           runs on the channel's target CPU to read the guest->host ring
- *           and drive the device back end.
+ *   channel an offer in the current connection (a relid): a device's
+ *           primary channel or one of its sub-channels, with its GPADLs,
+ *           its rings while open, and a work item that runs on the
+ *           channel's target CPU to read the guest->host ring and drive
+ *           the device back end.
  *   GPADL   in progress (global list, by handle) until range_buflen bytes
  *           arrived, then created on its channel.
  *
@@ -37,12 +38,6 @@
 /* Message connection ID returned in VERSION_RESPONSE (>= 5.0). */
 #define SIM_MSG_CONN_ID		VMBUS_MESSAGE_CONNECTION_ID
 
-/* Device kinds the host implements; a new back end adds one line. */
-static const struct sim_dev_kind *const sim_server_kinds[] = {
-	&sim_ic_heartbeat,
-	&sim_ic_shutdown,
-};
-
 /* Versions the host accepts, exact matches only (host.md 5.3). */
 static const u32 sim_server_versions[] = {
 	0x0000000D, 0x00010001, 0x00020004, 0x00030000, 0x00040000,
@@ -50,9 +45,6 @@ static const u32 sim_server_versions[] = {
 };
 
 struct sim_server sim_srv;
-
-/* Devices added so far per kind: the next index (and instance GUID). */
-static unsigned int sim_server_kind_count[ARRAY_SIZE(sim_server_kinds)];
 
 /*
  * Inbound message queue.  post_message() fills it in any context, the
@@ -63,8 +55,7 @@ static struct sim_inmsg *sim_server_inq;
 static unsigned int sim_server_inq_len, sim_server_inq_head;
 static unsigned int sim_server_inq_count;
 
-/* The ordered message work and its private copy of one message. */
-static struct workqueue_struct *sim_server_wq;
+/* The message work (on sim_srv.msg_wq) and its copy of one message. */
 static struct work_struct sim_server_work;
 static struct sim_inmsg sim_server_cur;
 
@@ -92,91 +83,6 @@ static bool sim_server_gpa_ok(u64 gpa)
 	return PAGE_ALIGNED(gpa) && sim_ring_pfn_ok(gpa >> HV_HYP_PAGE_SHIFT);
 }
 
-/* ------------------------------------------------------------------ */
-/* Offers                                                              */
-
-static struct sim_dev *sim_server_dev_add(unsigned int kind_id)
-{
-	unsigned int index = sim_server_kind_count[kind_id];
-	struct sim_dev *dev;
-
-	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
-	if (!dev)
-		return NULL;
-	dev->kind = sim_server_kinds[kind_id];
-	dev->index = index;
-	/* Fixed derivation: the same devices get the same GUIDs each run. */
-	dev->instance = GUID_INIT(0x5653494d, kind_id, index, 0x80, 0x00,
-				  0x56, 0x4d, 0x42, 0x55, 0x53, 0x00);
-	sim_server_kind_count[kind_id]++;
-	list_add_tail(&dev->node, &sim_srv.devs);
-	return dev;
-}
-
-static int sim_server_offer(struct sim_dev *dev)
-{
-	struct vmbus_channel_offer_channel offer = {
-		.header.msgtype = CHANNELMSG_OFFERCHANNEL,
-	};
-	struct sim_chan *chan;
-	unsigned long flags;
-	u32 relid;
-
-	lockdep_assert_held(&sim_srv.lock);
-	for (relid = 1; relid <= VMBUS_MAX_RELID; relid++)
-		if (!sim_srv.chans[relid])
-			break;
-	if (relid > VMBUS_MAX_RELID)
-		return -ENOSPC;
-
-	chan = kzalloc(sizeof(*chan), GFP_KERNEL);
-	if (!chan)
-		return -ENOMEM;
-	chan->priv = kzalloc(dev->kind->priv_size, GFP_KERNEL);
-	if (!chan->priv) {
-		kfree(chan);
-		return -ENOMEM;
-	}
-	chan->relid = relid;
-	chan->kind = dev->kind;
-	chan->instance = dev->instance;
-	chan->dev = dev;
-	INIT_LIST_HEAD(&chan->gpadls);
-	INIT_WORK(&chan->work, sim_chan_work);
-	dev->chan = chan;
-	spin_lock_irqsave(&sim_srv.chan_lock, flags);
-	sim_srv.chans[relid] = chan;
-	spin_unlock_irqrestore(&sim_srv.chan_lock, flags);
-
-	offer.offer.if_type = dev->kind->id.guid;
-	offer.offer.if_instance = dev->instance;
-	offer.child_relid = relid;
-	offer.monitorid = VMBUS_MONITOR_ID_NONE;
-	offer.monitor_allocated = 0;
-	offer.is_dedicated_interrupt = 1;
-	offer.connection_id = SIM_CHAN_CONN_BASE | relid;
-	sim_server_send(&offer, sizeof(offer));
-	return 0;
-}
-
-/* Drop a channel and everything of it.  lock held. */
-static void sim_server_chan_destroy(struct sim_chan *chan)
-{
-	unsigned long flags;
-
-	sim_chan_stop(chan);
-	sim_chan_unmap(chan);
-	sim_gpadl_free_relid(&chan->gpadls, chan->relid);
-	sim_gpadl_free_relid(&sim_srv.gpadl_pending, chan->relid);
-	spin_lock_irqsave(&sim_srv.chan_lock, flags);
-	sim_srv.chans[chan->relid] = NULL;
-	spin_unlock_irqrestore(&sim_srv.chan_lock, flags);
-	if (chan->dev)
-		chan->dev->chan = NULL;
-	kfree(chan->priv);
-	kfree(chan);
-}
-
 /* Close everything and forget the connection (UNLOAD, reconnect). */
 static void sim_server_disconnect(void)
 {
@@ -187,7 +93,7 @@ static void sim_server_disconnect(void)
 	lockdep_assert_held(&sim_srv.lock);
 	for (relid = 1; relid <= VMBUS_MAX_RELID; relid++)
 		if (sim_srv.chans[relid])
-			sim_server_chan_destroy(sim_srv.chans[relid]);
+			sim_offer_destroy(sim_srv.chans[relid]);
 	list_for_each_entry_safe(g, tmp, &sim_srv.gpadl_pending, node) {
 		list_del(&g->node);
 		kfree(g);
@@ -308,7 +214,7 @@ static void sim_server_request_offers(const struct sim_inmsg *m)
 	}
 	sim_srv.offers_requested = true;
 	list_for_each_entry(dev, &sim_srv.devs, node)
-		if (sim_server_offer(dev))
+		if (sim_offer_primary(dev))
 			pr_err("no relid for a %s device\n", dev->kind->name);
 	sim_server_send(&done, sizeof(done));
 }
@@ -403,6 +309,7 @@ static void sim_server_open(const struct sim_inmsg *m)
 	chan->state = SIM_CHAN_OPEN;
 	chan->broken = false;
 	chan->faults = 0;
+	chan->rx_hold = 0;
 	chan->legacy_page = sim_srv.version < vmbus_version(2, 4) ?
 			    sim_srv.legacy_page : NULL;
 	spin_lock_irqsave(&sim_srv.chan_lock, flags);
@@ -455,7 +362,7 @@ static void sim_server_relid_released(const struct sim_inmsg *m)
 			      "channel %u was not rescinded", chan->relid);
 		return;
 	}
-	sim_server_chan_destroy(chan);
+	sim_offer_destroy(chan);
 }
 
 static void sim_server_unload(const struct sim_inmsg *m)
@@ -681,7 +588,7 @@ u16 sim_server_post_message(u32 conn_id, const void *payload, u32 size)
 	memcpy(slot->data, payload, size);
 	sim_server_inq_count++;
 	spin_unlock_irqrestore(&sim_server_inq_lock, flags);
-	queue_work(sim_server_wq, &sim_server_work);
+	queue_work(sim_srv.msg_wq, &sim_server_work);
 	return HV_STATUS_SUCCESS;
 
 err_conn:
@@ -690,200 +597,10 @@ err_conn:
 	return HV_STATUS_INVALID_CONNECTION_ID;
 }
 
-/* ------------------------------------------------------------------ */
-/* Control from debugfs (sim_main.c)                                   */
-
-static int sim_server_kind_id(const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(sim_server_kinds); i++)
-		if (sysfs_streq(name, sim_server_kinds[i]->name))
-			return i;
-	return -EINVAL;
-}
-
-/**
- * sim_server_hot_add() - add a device; offer it now if offers were sent
- * @kind: device kind name
- *
- * Process context.
- *
- * Return: 0, -EINVAL for an unknown kind, -ENOMEM.
- */
-int sim_server_hot_add(const char *kind)
-{
-	int id = sim_server_kind_id(kind), ret = 0;
-	struct sim_dev *dev;
-
-	if (id < 0)
-		return id;
-	mutex_lock(&sim_srv.lock);
-	dev = sim_server_dev_add(id);
-	if (!dev)
-		ret = -ENOMEM;
-	else if (sim_srv.offers_requested)
-		ret = sim_server_offer(dev);
-	mutex_unlock(&sim_srv.lock);
-	return ret;
-}
-
-/**
- * sim_server_rescind() - withdraw an offer (hot remove)
- * @relid: channel
- *
- * Process context, any time.  The device is gone for good; the channel
- * stays until the guest sends RELID_RELEASED.
- *
- * Return: 0 or -ENOENT.
- */
-int sim_server_rescind(u32 relid)
-{
-	struct vmbus_channel_rescind_offer msg = {
-		.header.msgtype = CHANNELMSG_RESCIND_CHANNELOFFER,
-		.child_relid = relid,
-	};
-	struct sim_chan *chan = NULL;
-	int ret = -ENOENT;
-
-	mutex_lock(&sim_srv.lock);
-	if (relid && relid <= VMBUS_MAX_RELID)
-		chan = sim_srv.chans[relid];
-	if (chan && !chan->rescinded) {
-		sim_server_send(&msg, sizeof(msg));
-		chan->rescinded = true;
-		sim_chan_stop(chan);
-		list_del(&chan->dev->node);
-		kfree(chan->dev);
-		chan->dev = NULL;
-		ret = 0;
-	}
-	mutex_unlock(&sim_srv.lock);
-	return ret;
-}
-
-/**
- * sim_server_action() - pass a debugfs request to a device back end
- * @kind: device kind name
- * @verb: request, interpreted by the back end
- *
- * Process context.
- *
- * Return: the back end's result, or -ENODEV when no
- * offered device of @kind takes requests.
- */
-int sim_server_action(const char *kind, const char *verb)
-{
-	int ret = -ENODEV;
-	u32 relid;
-
-	mutex_lock(&sim_srv.lock);
-	for (relid = 1; relid <= VMBUS_MAX_RELID; relid++) {
-		struct sim_chan *chan = sim_srv.chans[relid];
-
-		if (chan && !chan->rescinded && chan->kind->action &&
-		    !strcmp(chan->kind->name, kind)) {
-			ret = chan->kind->action(chan, verb);
-			break;
-		}
-	}
-	mutex_unlock(&sim_srv.lock);
-	return ret;
-}
-
-static const char *sim_server_chan_state(const struct sim_chan *chan)
-{
-	if (chan->rescinded)
-		return chan->state == SIM_CHAN_OPEN ? "rescinded-open" :
-						       "rescinded";
-	if (chan->state != SIM_CHAN_OPEN)
-		return "offered";
-	return chan->broken ? "broken" : "open";
-}
-
-/* debugfs "offers": "<relid> <kind> <class> <instance> <state>" */
-void sim_server_show_offers(struct seq_file *m)
-{
-	u32 relid;
-
-	mutex_lock(&sim_srv.lock);
-	for (relid = 1; relid <= VMBUS_MAX_RELID; relid++) {
-		struct sim_chan *chan = sim_srv.chans[relid];
-
-		if (chan)
-			seq_printf(m, "%u %s %pUl %pUl %s\n", relid,
-				   chan->kind->name, &chan->kind->id.guid,
-				   &chan->instance, sim_server_chan_state(chan));
-	}
-	mutex_unlock(&sim_srv.lock);
-}
-
-/* debugfs "ic" and friends: one line per channel of the group. */
-void sim_server_show_devices(struct seq_file *m, const char *group)
-{
-	u32 relid;
-
-	mutex_lock(&sim_srv.lock);
-	for (relid = 1; relid <= VMBUS_MAX_RELID; relid++) {
-		struct sim_chan *chan = sim_srv.chans[relid];
-
-		if (chan && chan->kind->show && chan->kind->group &&
-		    !strcmp(chan->kind->group, group))
-			chan->kind->show(m, chan);
-	}
-	mutex_unlock(&sim_srv.lock);
-}
-
-/* ------------------------------------------------------------------ */
-
-static int sim_server_add_devices(const char *devices)
-{
-	char *list, *cur, *name;
-	unsigned int i;
-	int ret = 0, id;
-
-	if (!devices || !*devices) {
-		for (i = 0; i < ARRAY_SIZE(sim_server_kinds); i++)
-			if (!sim_server_dev_add(i))
-				return -ENOMEM;
-		return 0;
-	}
-	list = kstrdup(devices, GFP_KERNEL);
-	if (!list)
-		return -ENOMEM;
-	cur = list;
-	while ((name = strsep(&cur, ",")) != NULL) {
-		name = strim(name);
-		if (!*name)
-			continue;
-		id = sim_server_kind_id(name);
-		if (id < 0) {
-			pr_err("unknown device kind '%s'\n", name);
-			ret = -EINVAL;
-			break;
-		}
-		if (!sim_server_dev_add(id)) {
-			ret = -ENOMEM;
-			break;
-		}
-	}
-	kfree(list);
-	return ret;
-}
-
-static void sim_server_free_devices(void)
-{
-	struct sim_dev *dev, *tmp;
-
-	list_for_each_entry_safe(dev, tmp, &sim_srv.devs, node) {
-		list_del(&dev->node);
-		kfree(dev);
-	}
-}
-
 /**
  * sim_server_init() - set up the server before the core connects
- * @devices: comma-separated device kinds to offer, empty for all
+ * @devices: comma-separated device kinds to offer, empty for
+ *	heartbeat,shutdown
  *
  * Return: 0 or -errno.
  */
@@ -903,17 +620,13 @@ int sim_server_init(const char *devices)
 	if (!sim_server_inq)
 		return -ENOMEM;
 	ret = -ENOMEM;
-	sim_server_wq = alloc_ordered_workqueue("vmbus_sim_msg", 0);
-	if (!sim_server_wq)
+	sim_srv.msg_wq = alloc_ordered_workqueue("vmbus_sim_msg", 0);
+	if (!sim_srv.msg_wq)
 		goto err_inq;
 	sim_srv.chan_wq = alloc_workqueue("vmbus_sim_chan", 0, 0);
 	if (!sim_srv.chan_wq)
 		goto err_msg_wq;
-	mutex_lock(&sim_srv.lock);
-	ret = sim_server_add_devices(devices);
-	if (ret)
-		sim_server_free_devices();
-	mutex_unlock(&sim_srv.lock);
+	ret = sim_offer_init(devices);
 	if (ret)
 		goto err_chan_wq;
 	return 0;
@@ -921,19 +634,24 @@ int sim_server_init(const char *devices)
 err_chan_wq:
 	destroy_workqueue(sim_srv.chan_wq);
 err_msg_wq:
-	destroy_workqueue(sim_server_wq);
+	destroy_workqueue(sim_srv.msg_wq);
 err_inq:
 	kvfree(sim_server_inq);
 	return ret;
 }
 
-/* After the core's exit: nothing posts or signals any more. */
+/*
+ * After the core's exit: nothing posts or signals any more.  A channel
+ * work still running cannot queue sub-channel offers past
+ * sim_offer_stop().
+ */
 void sim_server_exit(void)
 {
-	destroy_workqueue(sim_server_wq);
+	sim_offer_stop();
+	destroy_workqueue(sim_srv.msg_wq);
 	mutex_lock(&sim_srv.lock);
 	sim_server_disconnect();
-	sim_server_free_devices();
+	sim_offer_exit();
 	mutex_unlock(&sim_srv.lock);
 	destroy_workqueue(sim_srv.chan_wq);
 	kvfree(sim_server_inq);

@@ -1,0 +1,492 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Devices and offers of the simulated host (vmbus.md 3, host.md 5.4), and
+ * the debugfs requests about them.
+ *
+ * A device (kind + index) lives from module load (or a hot add) until it
+ * is rescinded, and is offered as a primary channel at every REQUESTOFFERS
+ * (at once when hot-added later).  Its back end may ask for sub-channels
+ * (sim_server_offer_subchannels()): offers with the same if_type and
+ * if_instance, sub_channel_index 1..n, each with its own relid,
+ * connection ID, GPADLs, rings, target VP and channel work.  Sub-channels
+ * belong to the connection: UNLOAD or a new INITIATE_CONTACT drops them,
+ * and only the primaries are offered again.
+ *
+ * The back end asks from its channel work, which must not take
+ * sim_srv.lock (the server holds it while it waits for channel works to
+ * stop).  So the request only reserves sub-channels under
+ * sim_srv.chan_lock and queues sim_offer_sub_work on the ordered message
+ * workqueue, which offers them under sim_srv.lock, in order with the
+ * guest's messages.
+ *
+ * Rescinding a primary rescinds its sub-channels first (one RESCIND each,
+ * then the primary's).  Every relid is freed when the guest releases it
+ * (RELID_RELEASED), or on UNLOAD / reconnect.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/err.h>
+#include <linux/list.h>
+#include <linux/minmax.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
+#include "sim.h"
+
+/*
+ * Device kinds the host implements; a new back end adds one line.  The
+ * position is part of the instance GUIDs: append only.
+ */
+static const struct sim_dev_kind *const sim_offer_kinds[] = {
+	&sim_ic_heartbeat,
+	&sim_ic_shutdown,
+	&sim_echo,
+};
+
+/* Devices offered when the "devices" parameter is empty. */
+static const char sim_offer_default_devices[] = "heartbeat,shutdown";
+
+/* Devices added so far per kind: the next index.  Under sim_srv.lock. */
+static unsigned int sim_offer_kind_count[ARRAY_SIZE(sim_offer_kinds)];
+
+/*
+ * Offers the sub-channels reserved by sim_server_offer_subchannels().
+ * On sim_srv.msg_wq; queued under sim_srv.chan_lock while
+ * !sim_offer_closing only.
+ */
+static struct work_struct sim_offer_sub_work;
+static bool sim_offer_closing;		/* under sim_srv.chan_lock */
+
+static int sim_offer_kind_id(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sim_offer_kinds); i++)
+		if (sysfs_streq(name, sim_offer_kinds[i]->name))
+			return i;
+	return -EINVAL;
+}
+
+static struct sim_dev *sim_offer_dev_add(unsigned int kind_id)
+{
+	unsigned int index = sim_offer_kind_count[kind_id];
+	struct sim_dev *dev;
+
+	lockdep_assert_held(&sim_srv.lock);
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return NULL;
+	dev->kind = sim_offer_kinds[kind_id];
+	dev->index = index;
+	/* Fixed derivation: the same devices get the same GUIDs each run. */
+	dev->instance = GUID_INIT(0x5653494d, kind_id, index, 0x80, 0x00,
+				  0x56, 0x4d, 0x42, 0x55, 0x53, 0x00);
+	sim_offer_kind_count[kind_id]++;
+	list_add_tail(&dev->node, &sim_srv.devs);
+	return dev;
+}
+
+/*
+ * A new channel of @kind with the lowest free relid, offered to the
+ * guest: a primary (@primary NULL) or the next sub-channel of @primary.
+ */
+static struct sim_chan *sim_offer_new(const struct sim_dev_kind *kind,
+				      const guid_t *instance,
+				      struct sim_chan *primary)
+{
+	struct vmbus_channel_offer_channel offer = {
+		.header.msgtype = CHANNELMSG_OFFERCHANNEL,
+	};
+	struct sim_chan *chan;
+	unsigned long flags;
+	u32 relid;
+
+	lockdep_assert_held(&sim_srv.lock);
+	for (relid = 1; relid <= VMBUS_MAX_RELID; relid++)
+		if (!sim_srv.chans[relid])
+			break;
+	if (relid > VMBUS_MAX_RELID)
+		return ERR_PTR(-ENOSPC);
+
+	chan = kzalloc(sizeof(*chan), GFP_KERNEL);
+	if (!chan)
+		return ERR_PTR(-ENOMEM);
+	chan->priv = kzalloc(kind->priv_size, GFP_KERNEL);
+	if (!chan->priv) {
+		kfree(chan);
+		return ERR_PTR(-ENOMEM);
+	}
+	chan->relid = relid;
+	chan->kind = kind;
+	chan->instance = *instance;
+	INIT_LIST_HEAD(&chan->gpadls);
+	INIT_LIST_HEAD(&chan->subs);
+	INIT_LIST_HEAD(&chan->sub_node);
+	INIT_WORK(&chan->work, sim_chan_work);
+	if (primary) {
+		chan->subindex = ++primary->subs_offered;
+		list_add_tail(&chan->sub_node, &primary->subs);
+	}
+	spin_lock_irqsave(&sim_srv.chan_lock, flags);
+	chan->primary = primary;
+	sim_srv.chans[relid] = chan;
+	spin_unlock_irqrestore(&sim_srv.chan_lock, flags);
+
+	offer.offer.if_type = kind->id.guid;
+	offer.offer.if_instance = *instance;
+	offer.offer.sub_channel_index = chan->subindex;
+	offer.child_relid = relid;
+	offer.monitorid = VMBUS_MONITOR_ID_NONE;
+	offer.monitor_allocated = 0;
+	offer.is_dedicated_interrupt = 1;
+	offer.connection_id = SIM_CHAN_CONN_BASE | relid;
+	sim_server_send(&offer, sizeof(offer));
+	return chan;
+}
+
+/**
+ * sim_offer_primary() - offer a device's primary channel
+ * @dev: device, not offered in this connection
+ *
+ * sim_srv.lock held.
+ *
+ * Return: 0, -ENOSPC (no relid) or -ENOMEM.
+ */
+int sim_offer_primary(struct sim_dev *dev)
+{
+	struct sim_chan *chan;
+
+	chan = sim_offer_new(dev->kind, &dev->instance, NULL);
+	if (IS_ERR(chan))
+		return PTR_ERR(chan);
+	chan->dev = dev;
+	dev->chan = chan;
+	return 0;
+}
+
+/**
+ * sim_offer_destroy() - drop a channel and everything of it
+ * @chan: channel; a primary's sub-channels stay (detached)
+ *
+ * sim_srv.lock held.
+ */
+void sim_offer_destroy(struct sim_chan *chan)
+{
+	struct sim_chan *sub, *tmp;
+	unsigned long flags;
+
+	lockdep_assert_held(&sim_srv.lock);
+	sim_chan_stop(chan);
+	sim_chan_unmap(chan);
+	sim_gpadl_free_relid(&chan->gpadls, chan->relid);
+	sim_gpadl_free_relid(&sim_srv.gpadl_pending, chan->relid);
+	spin_lock_irqsave(&sim_srv.chan_lock, flags);
+	sim_srv.chans[chan->relid] = NULL;
+	list_del(&chan->sub_node);
+	chan->primary = NULL;
+	list_for_each_entry_safe(sub, tmp, &chan->subs, sub_node) {
+		list_del_init(&sub->sub_node);
+		sub->primary = NULL;
+	}
+	spin_unlock_irqrestore(&sim_srv.chan_lock, flags);
+	if (chan->dev)
+		chan->dev->chan = NULL;
+	kfree(chan->priv);
+	kfree(chan);
+}
+
+/* Offer the sub-channels the back ends reserved. */
+static void sim_offer_subs(struct work_struct *work)
+{
+	struct sim_chan *chan, *sub;
+	unsigned int count;
+	unsigned long flags;
+	u32 relid;
+
+	mutex_lock(&sim_srv.lock);
+	for (relid = 1; relid <= VMBUS_MAX_RELID; relid++) {
+		chan = sim_srv.chans[relid];
+		if (!chan || chan->subindex)
+			continue;
+		spin_lock_irqsave(&sim_srv.chan_lock, flags);
+		count = chan->subs_pending;
+		chan->subs_pending = 0;
+		spin_unlock_irqrestore(&sim_srv.chan_lock, flags);
+		/* After a rescind the device gets no new offers. */
+		while (count-- && !chan->rescinded) {
+			sub = sim_offer_new(chan->kind, &chan->instance, chan);
+			if (IS_ERR(sub)) {
+				pr_err("channel %u: sub-channel not offered (%ld)\n",
+				       relid, PTR_ERR(sub));
+				break;
+			}
+		}
+	}
+	mutex_unlock(&sim_srv.lock);
+}
+
+/**
+ * sim_server_offer_subchannels() - offer sub-channels of a device
+ * @chan: a running channel of the device (primary or sub-channel: the
+ *	sub-channels are always the primary's)
+ * @count: sub-channels wanted
+ *
+ * Process context, from the back end's rx or poll (the channel work) or
+ * anywhere else while the channel runs; takes only sim_srv.chan_lock.
+ * The offers follow asynchronously, in index order, from the server's
+ * ordered workqueue: the back end's reply may reach the guest before
+ * them.  A device has at most SIM_MAX_SUBCHANNELS sub-channels per
+ * connection.
+ *
+ * Return: the sub-channels granted (0 if the channel does not run, its
+ * primary is gone, or the device has all it may have).
+ */
+unsigned int sim_server_offer_subchannels(struct sim_chan *chan,
+					  unsigned int count)
+{
+	unsigned int granted = 0;
+	struct sim_chan *primary;
+	unsigned long flags;
+
+	spin_lock_irqsave(&sim_srv.chan_lock, flags);
+	primary = chan->subindex ? chan->primary : chan;
+	if (primary && chan->running && !sim_offer_closing) {
+		granted = min(count, SIM_MAX_SUBCHANNELS - primary->subs_granted);
+		primary->subs_granted += granted;
+		primary->subs_pending += granted;
+		if (granted)
+			queue_work(sim_srv.msg_wq, &sim_offer_sub_work);
+	}
+	spin_unlock_irqrestore(&sim_srv.chan_lock, flags);
+	return granted;
+}
+
+/* ------------------------------------------------------------------ */
+/* Control from debugfs (sim_main.c)                                   */
+
+/**
+ * sim_server_hot_add() - add a device; offer it now if offers were sent
+ * @kind: device kind name
+ *
+ * Process context.
+ *
+ * Return: 0, -EINVAL for an unknown kind, -ENOMEM, -ENOSPC.
+ */
+int sim_server_hot_add(const char *kind)
+{
+	int id = sim_offer_kind_id(kind), ret = 0;
+	struct sim_dev *dev;
+
+	if (id < 0)
+		return id;
+	mutex_lock(&sim_srv.lock);
+	dev = sim_offer_dev_add(id);
+	if (!dev)
+		ret = -ENOMEM;
+	else if (sim_srv.offers_requested)
+		ret = sim_offer_primary(dev);
+	mutex_unlock(&sim_srv.lock);
+	return ret;
+}
+
+static void sim_offer_rescind_one(struct sim_chan *chan)
+{
+	struct vmbus_channel_rescind_offer msg = {
+		.header.msgtype = CHANNELMSG_RESCIND_CHANNELOFFER,
+		.child_relid = chan->relid,
+	};
+
+	sim_server_send(&msg, sizeof(msg));
+	chan->rescinded = true;
+	sim_chan_stop(chan);
+}
+
+/**
+ * sim_server_rescind() - withdraw an offer (hot remove)
+ * @relid: channel; a primary takes its sub-channels with it (rescinded
+ *	first), a sub-channel goes alone
+ *
+ * Process context, any time.  A rescinded primary's device is gone for
+ * good; each channel stays until the guest sends RELID_RELEASED for it.
+ *
+ * Return: 0 or -ENOENT.
+ */
+int sim_server_rescind(u32 relid)
+{
+	struct sim_chan *chan = NULL, *sub;
+	int ret = -ENOENT;
+
+	mutex_lock(&sim_srv.lock);
+	if (relid && relid <= VMBUS_MAX_RELID)
+		chan = sim_srv.chans[relid];
+	if (chan && !chan->rescinded) {
+		list_for_each_entry(sub, &chan->subs, sub_node)
+			if (!sub->rescinded)
+				sim_offer_rescind_one(sub);
+		sim_offer_rescind_one(chan);
+		if (chan->dev) {
+			list_del(&chan->dev->node);
+			kfree(chan->dev);
+			chan->dev = NULL;
+		}
+		ret = 0;
+	}
+	mutex_unlock(&sim_srv.lock);
+	return ret;
+}
+
+/**
+ * sim_server_action() - pass a debugfs request to a device back end
+ * @kind: device kind name
+ * @verb: request, interpreted by the back end
+ *
+ * Process context.  Goes to the primary channel of the first device of
+ * @kind that is offered.
+ *
+ * Return: the back end's result, or -ENODEV when no
+ * offered device of @kind takes requests.
+ */
+int sim_server_action(const char *kind, const char *verb)
+{
+	int ret = -ENODEV;
+	u32 relid;
+
+	mutex_lock(&sim_srv.lock);
+	for (relid = 1; relid <= VMBUS_MAX_RELID; relid++) {
+		struct sim_chan *chan = sim_srv.chans[relid];
+
+		if (chan && !chan->rescinded && !chan->subindex &&
+		    chan->kind->action && !strcmp(chan->kind->name, kind)) {
+			ret = chan->kind->action(chan, verb);
+			break;
+		}
+	}
+	mutex_unlock(&sim_srv.lock);
+	return ret;
+}
+
+static const char *sim_offer_state(const struct sim_chan *chan)
+{
+	if (chan->rescinded)
+		return chan->state == SIM_CHAN_OPEN ? "rescinded-open" :
+						       "rescinded";
+	if (chan->state != SIM_CHAN_OPEN)
+		return "offered";
+	return chan->broken ? "broken" : "open";
+}
+
+/*
+ * debugfs "offers":
+ * "<relid> <kind> <class> <instance> <state> <sub_channel_index>"
+ */
+void sim_server_show_offers(struct seq_file *m)
+{
+	u32 relid;
+
+	mutex_lock(&sim_srv.lock);
+	for (relid = 1; relid <= VMBUS_MAX_RELID; relid++) {
+		struct sim_chan *chan = sim_srv.chans[relid];
+
+		if (chan)
+			seq_printf(m, "%u %s %pUl %pUl %s %u\n", relid,
+				   chan->kind->name, &chan->kind->id.guid,
+				   &chan->instance, sim_offer_state(chan),
+				   chan->subindex);
+	}
+	mutex_unlock(&sim_srv.lock);
+}
+
+/* debugfs "ic", "echo": one line per channel of the group. */
+void sim_server_show_devices(struct seq_file *m, const char *group)
+{
+	u32 relid;
+
+	mutex_lock(&sim_srv.lock);
+	for (relid = 1; relid <= VMBUS_MAX_RELID; relid++) {
+		struct sim_chan *chan = sim_srv.chans[relid];
+
+		if (chan && chan->kind->show && chan->kind->group &&
+		    !strcmp(chan->kind->group, group))
+			chan->kind->show(m, chan);
+	}
+	mutex_unlock(&sim_srv.lock);
+}
+
+/* ------------------------------------------------------------------ */
+
+static void sim_offer_free_devices(void)
+{
+	struct sim_dev *dev, *tmp;
+
+	list_for_each_entry_safe(dev, tmp, &sim_srv.devs, node) {
+		list_del(&dev->node);
+		kfree(dev);
+	}
+}
+
+/**
+ * sim_offer_init() - create the devices offered at connect
+ * @devices: comma-separated device kinds, empty for heartbeat,shutdown
+ *
+ * Process context, before the core connects.
+ *
+ * Return: 0, -EINVAL for an unknown kind, -ENOMEM.
+ */
+int sim_offer_init(const char *devices)
+{
+	char *list, *cur, *name;
+	int ret = 0, id;
+
+	INIT_WORK(&sim_offer_sub_work, sim_offer_subs);
+	sim_offer_closing = false;
+	list = kstrdup(devices && *devices ? devices :
+		       sim_offer_default_devices, GFP_KERNEL);
+	if (!list)
+		return -ENOMEM;
+	mutex_lock(&sim_srv.lock);
+	cur = list;
+	while ((name = strsep(&cur, ",")) != NULL) {
+		name = strim(name);
+		if (!*name)
+			continue;
+		id = sim_offer_kind_id(name);
+		if (id < 0) {
+			pr_err("unknown device kind '%s'\n", name);
+			ret = -EINVAL;
+			break;
+		}
+		if (!sim_offer_dev_add(id)) {
+			ret = -ENOMEM;
+			break;
+		}
+	}
+	if (ret)
+		sim_offer_free_devices();
+	mutex_unlock(&sim_srv.lock);
+	kfree(list);
+	return ret;
+}
+
+/**
+ * sim_offer_stop() - no more sub-channel requests
+ *
+ * Before sim_srv.msg_wq goes: requests from channel works still running
+ * are refused from now on.
+ */
+void sim_offer_stop(void)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&sim_srv.chan_lock, flags);
+	sim_offer_closing = true;
+	spin_unlock_irqrestore(&sim_srv.chan_lock, flags);
+}
+
+/* After the connection is gone: free the devices.  sim_srv.lock held. */
+void sim_offer_exit(void)
+{
+	lockdep_assert_held(&sim_srv.lock);
+	sim_offer_free_devices();
+}
