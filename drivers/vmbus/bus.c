@@ -266,6 +266,7 @@ void vmbus_device_remove(struct vmbus_channel *channel)
 static const struct vmbus_msg_handlers vmbus_handlers = {
 	.on_message = vmbus_onoffer_msg,
 	.on_event = vmbus_onevent,
+	.cpu_busy = vmbus_cpu_has_channels,
 };
 
 /**

@@ -15,6 +15,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitmap.h>
+#include <linux/cpu.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include "vmbus_core.h"
@@ -395,6 +396,13 @@ int vmbus_channel_open_rings(struct vmbus_channel *channel,
 		return -ENODEV;
 	if (channel->state != CHANNEL_OFFER_STATE)
 		return -EINVAL;
+	/*
+	 * Until the channel is open its CPU may go offline; from then on the
+	 * hotplug callback sees it and keeps the CPU online.
+	 */
+	cpus_read_lock();
+	if (!cpu_online(channel->target_cpu))
+		channel->target_cpu = vmbus_conn.msg_cpu;
 	channel->state = CHANNEL_OPENING_STATE;
 	vmbus_ring_reset_header(&channel->outbound);
 	vmbus_ring_reset_header(&channel->inbound);
@@ -438,6 +446,7 @@ int vmbus_channel_open_rings(struct vmbus_channel *channel,
 	if (ret)
 		goto err_reset_cb;
 	channel->state = CHANNEL_OPENED_STATE;
+	cpus_read_unlock();
 	return 0;
 
 err_reset_cb:
@@ -448,6 +457,7 @@ err_free_requestor:
 	vmbus_requestor_free(channel);
 err_state:
 	channel->state = CHANNEL_OFFER_STATE;
+	cpus_read_unlock();
 	return ret;
 }
 

@@ -54,7 +54,7 @@ bool vmbus_prep_negotiate_resp(struct icmsg_hdr *icmsghdrp, u8 *buf, u32 buflen,
 	u32 fw_cnt, srv_cnt;
 	bool ok = false;
 
-	if (buflen < ICMSG_HDR + offsetof(struct icmsg_negotiate, reserved)) {
+	if (buflen < ICMSG_NEGOTIATE_PKT_SIZE(1, 1)) {
 		pr_err_ratelimited("IC negotiate message too short (%u)\n", buflen);
 		return false;
 	}

@@ -546,6 +546,30 @@ void vmbus_offers_exit(void)
 }
 
 /**
+ * vmbus_cpu_has_channels() - must @cpu stay online for VMBus?
+ * @cpu: CPU about to go offline
+ *
+ * Return: true if it receives channel messages or an open channel's
+ * interrupts (a channel cannot be moved below protocol 4.1).
+ */
+bool vmbus_cpu_has_channels(unsigned int cpu)
+{
+	struct vmbus_channel *channel, *sc;
+	bool busy = vmbus_conn.version && cpu == vmbus_conn.msg_cpu;
+
+	mutex_lock(&vmbus_channel_mutex);
+	list_for_each_entry(channel, &vmbus_primaries, listentry) {
+		busy |= channel->state != CHANNEL_OFFER_STATE &&
+			channel->target_cpu == cpu;
+		list_for_each_entry(sc, &channel->sc_list, sc_list)
+			busy |= sc->state != CHANNEL_OFFER_STATE &&
+				sc->target_cpu == cpu;
+	}
+	mutex_unlock(&vmbus_channel_mutex);
+	return busy;
+}
+
+/**
  * vmbus_onevent() - the host signalled a relid
  * @relid: 1..VMBUS_MAX_RELID
  *

@@ -33,6 +33,8 @@ static DEFINE_PER_CPU(struct vmbus_synic_cpu, vmbus_synic_cpu);
  */
 const struct vmbus_hv_ops *vmbus_hv;
 static const struct vmbus_msg_handlers *synic_handlers;
+/* Stopping everywhere: CPUs are not really going offline. */
+static bool synic_stopping;
 static int synic_hp_state;
 
 /* Legacy (< 2.4) interrupt page: host->guest relid bits in its first half. */
@@ -159,6 +161,13 @@ static int synic_cpu_offline(unsigned int cpu)
 {
 	struct vmbus_synic_cpu *sc = per_cpu_ptr(&vmbus_synic_cpu, cpu);
 
+	/* Interrupts of open channels and channel messages land here. */
+	if (!synic_stopping && synic_handlers->cpu_busy(cpu)) {
+		pr_warn_ratelimited("CPU %u has VMBus channels, stays online\n",
+				    cpu);
+		return -EBUSY;
+	}
+
 	WRITE_ONCE(sc->enabled, false);
 	vmbus_hv->synic_disable(cpu);
 	return 0;
@@ -227,7 +236,9 @@ err_free_pages:
  */
 void vmbus_synic_stop(void)
 {
+	synic_stopping = true;
 	cpuhp_remove_state(synic_hp_state);
+	synic_stopping = false;
 	vmbus_hv->exit();
 	synic_free_pages();
 	synic_legacy_bits = NULL;

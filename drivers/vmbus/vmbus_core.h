@@ -44,6 +44,8 @@ struct vmbus_msg_handlers {
 			   u32 size);
 	/* Runs in hardirq context; relid already range-checked. */
 	void (*on_event)(u32 relid);
+	/* May @cpu go offline?  Process context (CPU hotplug). */
+	bool (*cpu_busy)(unsigned int cpu);
 };
 
 extern const struct vmbus_hv_ops *vmbus_hv;
@@ -117,6 +119,7 @@ void vmbus_offers_exit(void);
 void vmbus_offers_remove_all(void);
 void vmbus_offers_free_all(void);
 void vmbus_onevent(u32 relid);
+bool vmbus_cpu_has_channels(unsigned int cpu);
 void vmbus_onoffer_msg(const struct vmbus_channel_message_header *hdr, u32 size);
 struct vmbus_channel *vmbus_relid_to_channel(u32 relid);
 bool vmbus_channel_is_perf(const struct vmbus_channel *channel);

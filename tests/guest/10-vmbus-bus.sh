@@ -21,3 +21,12 @@ check channel-dir-has-cpu test -r "$hb/channels/$relid/cpu"
 check vendor-is-microsoft grep -qx 0x1414 "$hb/vendor"
 check version-logged sh -c 'dmesg | grep -q "Vmbus version:5.3"'
 check no-violations violations_zero
+
+# CPU hotplug with the bus up: CPU 1 carries no channel here (IC channels
+# stay on the message CPU), so it goes offline and back, and the SynIC is
+# enabled on it again.
+if [ -w /sys/devices/system/cpu/cpu1/online ]; then
+	check cpu1-offline sh -c 'echo 0 > /sys/devices/system/cpu/cpu1/online'
+	check cpu1-online sh -c 'echo 1 > /sys/devices/system/cpu/cpu1/online'
+	check bus-survives-hotplug has_class "$HB_CLASS"
+fi
