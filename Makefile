@@ -27,15 +27,23 @@ clean:
 	$(need_kdir)
 	$(KBUILD) clean
 
+# UTS_RELEASE, e.g. 6.1.0-56-amd64 (Debian's include/config/kernel.release
+# holds the upstream version instead).
+KVER_OF_KDIR = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h)
+
+# Into /lib/modules/<KDIR's kernel release>/updates, which depmod ranks
+# above the kernel's own modules (Debian's hv_vmbus included).  Unsigned:
+# Debian's signing key is not ours (CONFIG_MODULE_SIG_ALL would try it).
 install: modules
-	$(KBUILD) INSTALL_MOD_DIR=updates modules_install
-	depmod -a $(notdir $(patsubst %/build,%,$(KDIR)))
+	$(KBUILD) INSTALL_MOD_DIR=updates CONFIG_MODULE_SIG_ALL= modules_install
+	depmod -a $(KVER_OF_KDIR)
 
 check:
-	./scripts/check.sh
+	bash scripts/check.sh
 
 demo:
-	./scripts/demo.sh
+	bash scripts/demo.sh
 
 bench:
-	./scripts/bench.sh
+	bash scripts/bench.sh

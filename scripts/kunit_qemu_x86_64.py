@@ -1,0 +1,18 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# kunit.py --qemu_config for scripts/kunit.sh: x86_64 under QEMU with TCG
+# only (never KVM), 2 vCPUs so the tests see real concurrency, and a
+# kernel that panics instead of hanging when something goes wrong.
+# kunit.py loads this file as if it lived in tools/testing/kunit/qemu_configs.
+
+from ..qemu_config import QemuArchParams
+
+QEMU_ARCH = QemuArchParams(linux_arch='x86_64',
+			   kconfig='''
+CONFIG_SERIAL_8250=y
+CONFIG_SERIAL_8250_CONSOLE=y''',
+			   qemu_arch='x86_64',
+			   kernel_path='arch/x86/boot/bzImage',
+			   kernel_command_line='console=ttyS0 panic=-1 oops=panic',
+			   extra_qemu_params=['-accel', 'tcg', '-cpu', 'max',
+					      '-smp', '2', '-bios', 'qboot.rom'])
