@@ -17,8 +17,8 @@
  * channel API below (sim_chan_*).  Nothing here trusts the guest:
  * every protocol error is counted as a named violation and survived.
  */
-#ifndef _VMBUS_SIM_H
-#define _VMBUS_SIM_H
+#ifndef _SIM_SIM_H
+#define _SIM_SIM_H
 
 #include <linux/hyperv.h>
 #include <linux/list.h>
@@ -27,6 +27,7 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include "vmbus_hv.h"
+#include "vmbus_sim.h"
 #include "vmbus_proto.h"
 
 /*
@@ -191,11 +192,7 @@ void sim_server_exit(void);
 u16 sim_server_post_message(u32 conn_id, const void *payload, u32 size);
 u32 sim_server_msg_count(u32 type);
 
-/* sim_main.c: exported for tests (Documentation/vmbus_sim.md) */
-int vmbus_sim_reconnect(const char *version);
-int vmbus_sim_offer(const char *kind);
-int vmbus_sim_rescind(u32 relid);
-int vmbus_sim_violations(const char *kind);
+/* sim_main.c: exported for tests, declared in include/vmbus_sim.h */
 
 /* sim_offer.c: devices and offers, debugfs control */
 int sim_server_hot_add(const char *kind);
@@ -377,4 +374,4 @@ void sim_chan_queue(struct sim_chan *chan);
 void sim_chan_stop(struct sim_chan *chan);
 void sim_chan_unmap(struct sim_chan *chan);
 
-#endif /* _VMBUS_SIM_H */
+#endif /* _SIM_SIM_H */

@@ -721,6 +721,36 @@ int vmbus_sim_rescind(u32 relid)
 }
 EXPORT_SYMBOL_GPL(vmbus_sim_rescind);
 
+/**
+ * vmbus_sim_msg_count() - guest messages of a type the host received
+ * @msgtype: CHANNELMSG_* type
+ *
+ * For tests.  Any context.
+ *
+ * Return: the count since the module was loaded.
+ */
+u32 vmbus_sim_msg_count(u32 msgtype)
+{
+	return sim_server_msg_count(msgtype);
+}
+EXPORT_SYMBOL_GPL(vmbus_sim_msg_count);
+
+/**
+ * vmbus_sim_fault() - inject a fault, as debugfs "fault" does
+ * @mode: fault mode name ("bad-offer", "hold-open", ...)
+ *
+ * For tests.  Process context.
+ *
+ * Return: 0, -EINVAL for an unknown mode, or what the fault returns.
+ */
+int vmbus_sim_fault(const char *mode)
+{
+	int i = match_string(sim_fault_names, SIM_FAULT_COUNT, mode);
+
+	return i < 0 ? i : sim_fault_inject(i, 0);
+}
+EXPORT_SYMBOL_GPL(vmbus_sim_fault);
+
 static int __init sim_init(void)
 {
 	int ret;

@@ -462,37 +462,6 @@ err_state:
 }
 
 /**
- * vmbus_open() - allocate a channel's rings and open it
- * @channel: channel in the offered state
- * @send_ringbuffersize: guest-to-host ring bytes, page multiple
- * @recv_ringbuffersize: host-to-guest ring bytes, page multiple
- * @userdata: device-specific open parameters, or NULL
- * @userdatalen: at most MAX_USER_DEFINED_BYTES
- * @onchannel_callback: called when the host signals the channel
- * @context: its argument
- *
- * Context: process; sleeps until the host answers.
- * Return: 0; -EINVAL; -ENOMEM; -ENODEV if the channel was rescinded; -EIO
- * if the host refused.  On error nothing is left allocated.
- */
-int vmbus_open(struct vmbus_channel *channel, u32 send_ringbuffersize,
-	       u32 recv_ringbuffersize, void *userdata, u32 userdatalen,
-	       void (*onchannel_callback)(void *context), void *context)
-{
-	int ret;
-
-	ret = vmbus_alloc_ring(channel, send_ringbuffersize, recv_ringbuffersize);
-	if (ret)
-		return ret;
-	ret = vmbus_channel_open_rings(channel, onchannel_callback, context,
-				       userdata, userdatalen);
-	if (ret)
-		vmbus_free_ring(channel);	/* no-op if abandoned */
-	return ret;
-}
-EXPORT_SYMBOL_GPL(vmbus_open);
-
-/**
  * vmbus_channel_close_one() - close one channel, leaving its rings allocated
  * @channel: the channel
  *

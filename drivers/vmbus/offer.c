@@ -426,6 +426,46 @@ static struct vmbus_channel *vmbus_next_open_subchannel(struct vmbus_channel *pr
 }
 
 /**
+ * vmbus_open() - allocate a channel's rings and open it
+ * @channel: channel in the offered state
+ * @send_ringbuffersize: guest-to-host ring bytes, page multiple
+ * @recv_ringbuffersize: host-to-guest ring bytes, page multiple
+ * @userdata: device-specific open parameters, or NULL
+ * @userdatalen: at most MAX_USER_DEFINED_BYTES
+ * @onchannel_callback: called when the host signals the channel
+ * @context: its argument
+ *
+ * Context: process; sleeps until the host answers.
+ * Return: 0; -EINVAL; -ENOMEM; -ENODEV if the channel was rescinded; -EIO
+ * if the host refused.  On error nothing is left allocated (a rescinded
+ * channel's rings are freed when its relid is released).
+ */
+int vmbus_open(struct vmbus_channel *channel, u32 send_ringbuffersize,
+	       u32 recv_ringbuffersize, void *userdata, u32 userdatalen,
+	       void (*onchannel_callback)(void *context), void *context)
+{
+	int ret;
+
+	ret = vmbus_alloc_ring(channel, send_ringbuffersize, recv_ringbuffersize);
+	if (ret)
+		return ret;
+	kobject_get(&channel->kobj);
+	ret = vmbus_channel_open_rings(channel, onchannel_callback, context,
+				       userdata, userdatalen);
+	if (ret) {
+		if (!READ_ONCE(channel->rescind))
+			vmbus_free_ring(channel);
+		/* The rescind may have found the channel still opening. */
+		mutex_lock(&vmbus_channel_mutex);
+		vmbus_channel_try_release(channel);
+		mutex_unlock(&vmbus_channel_mutex);
+	}
+	vmbus_channel_put(channel);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(vmbus_open);
+
+/**
  * vmbus_disconnect_ring() - close a channel, keeping its rings
  * @channel: channel; for a primary, its open sub-channels are closed (and
  *	their rings freed) first
