@@ -86,14 +86,16 @@ replace_append "$tree/drivers/Makefile" 'obj-y += hv_suite/'
 #    cannot loop back into build/.
 dst=$tree/drivers/hv_suite
 mkdir -p "$dst"
+# rsync: the first matching rule wins, so build products are excluded
+# before the source directories are included.
 rsync -a --delete --prune-empty-dirs \
-	--include='/Kbuild' --include='/Kconfig' \
-	--include='/drivers/***' --include='/include/***' \
-	--include='/kunit/***' --include='/sim/***' --exclude='/*' \
 	--exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \
 	--exclude='.*.cmd' --exclude='*.cmd' --exclude='modules.order' \
 	--exclude='Module.symvers' --exclude='*.a' --exclude='*.o.d' \
 	--exclude='*.dwo' --exclude='.*.d' \
+	--include='/Kbuild' --include='/Kconfig' \
+	--include='/drivers/***' --include='/include/***' \
+	--include='/kunit/***' --include='/sim/***' --exclude='/*' \
 	"$HV_REPO/" "$dst/"
 
 # 3. The kunitconfig.

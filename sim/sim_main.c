@@ -384,6 +384,31 @@ static int sim_trace_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+/*
+ * Print the newest @n trace records to the kernel log: a test that fails
+ * shows what crossed the host boundary.
+ */
+static void sim_trace_dump(unsigned int n)
+{
+	const struct sim_trace_ent *ent;
+	unsigned long flags;
+	u64 seq, first;
+
+	spin_lock_irqsave(&sim_trace_lock, flags);
+	first = sim_trace_seq - min3((u64)n, sim_trace_seq, (u64)trace_entries);
+	for (seq = first; seq < sim_trace_seq; seq++) {
+		ent = &sim_trace_ring[seq % trace_entries];
+		if (ent->kind == SIM_TRACE_NOTE)
+			pr_info("trace %llu --- %s\n", ent->seq, ent->text);
+		else
+			pr_info("trace %llu %s %s type=%u relid=%u len=%u\n",
+				ent->seq, ent->g2h ? "G>H" : "H>G",
+				ent->kind == SIM_TRACE_MSG ? "msg" : "pkt",
+				ent->type, ent->relid, ent->len);
+	}
+	spin_unlock_irqrestore(&sim_trace_lock, flags);
+}
+
 static const struct seq_operations sim_trace_seq_ops = {
 	.start = sim_trace_start,
 	.next = sim_trace_next,
@@ -500,6 +525,23 @@ static ssize_t sim_offer_write(struct file *file, const char __user *buf,
 	return ret ?: count;
 }
 
+static ssize_t sim_reconnect_write(struct file *file, const char __user *buf,
+				   size_t count, loff_t *ppos)
+{
+	char cmd[32];
+	int ret;
+
+	ret = sim_get_cmd(cmd, sizeof(cmd), buf, count);
+	if (!ret)
+		ret = vmbus_sim_reconnect(cmd);
+	return ret ?: count;
+}
+
+static const struct file_operations sim_reconnect_fops = {
+	.owner = THIS_MODULE,
+	.write = sim_reconnect_write,
+};
+
 static ssize_t sim_shutdown_write(struct file *file, const char __user *buf,
 				  size_t count, loff_t *ppos)
 {
@@ -603,6 +645,7 @@ static void sim_debugfs_init(void)
 	sim_debugfs = d;
 	debugfs_create_file("violations", 0444, d, NULL, &sim_violations_fops);
 	debugfs_create_file("msgs", 0444, d, NULL, &sim_msgs_fops);
+	debugfs_create_file("reconnect", 0200, d, NULL, &sim_reconnect_fops);
 	debugfs_create_file("trace", 0644, d, NULL, &sim_trace_fops);
 	debugfs_create_bool("trace_enable", 0644, d, &trace_enable);
 	debugfs_create_file("offers", 0444, d, NULL, &sim_offers_fops);
@@ -686,8 +729,10 @@ int vmbus_sim_reconnect(const char *version)
 	vmbus_hv_unregister(&sim_ops);
 	sim_max_version = v;
 	ret = vmbus_hv_register(&sim_ops);
-	if (ret)
+	if (ret) {
 		pr_err("reconnect at %s failed: %d\n", version, ret);
+		sim_trace_dump(40);
+	}
 	return ret;
 }
 EXPORT_SYMBOL_GPL(vmbus_sim_reconnect);

@@ -224,8 +224,10 @@ void sim_synic_enable(unsigned int cpu, void *simp, void *siefp)
 
 void sim_synic_disable(unsigned int cpu)
 {
+	struct sim_synic_msg *msg, *tmp;
 	struct sim_synic_vp *vp;
 	unsigned long irqflags;
+	LIST_HEAD(dead);
 
 	if (cpu >= nr_cpu_ids) {
 		sim_violation(SIM_V_SYNIC, "synic_disable(%u)", cpu);
@@ -235,7 +237,12 @@ void sim_synic_disable(unsigned int cpu)
 	spin_lock_irqsave(&vp->lock, irqflags);
 	vp->slot = NULL;
 	vp->flags = NULL;
+	/* What a disabled SynIC did not take belongs to an old session. */
+	list_splice_init(&vp->queue, &dead);
+	vp->queued = 0;
 	spin_unlock_irqrestore(&vp->lock, irqflags);
+	list_for_each_entry_safe(msg, tmp, &dead, node)
+		kfree(msg);
 }
 
 void sim_synic_eom(void)

@@ -219,6 +219,7 @@ int vmbus_device_create(struct vmbus_channel *channel)
 	hv_dev->channels_kset = kset_create_and_add("channels", NULL,
 						    &hv_dev->device.kobj);
 	vmbus_channel_lock();
+	channel->probe_done = true;	/* registered: removable once */
 	if (hv_dev->channels_kset) {
 		vmbus_channel_sysfs_add(channel);
 		list_for_each_entry(sc, &channel->sc_list, sc_list)
@@ -232,7 +233,10 @@ int vmbus_device_create(struct vmbus_channel *channel)
  * vmbus_device_remove() - unregister the device of a primary channel
  * @channel: primary channel
  *
- * Its driver's remove closes the channel.  Context: process.
+ * Its driver's remove closes the channel.  channel->device_obj stays set
+ * until the driver is gone (drivers' callbacks use it); channel->probe_done
+ * says the device is registered and nobody is removing it yet.
+ * Context: process.
  */
 void vmbus_device_remove(struct vmbus_channel *channel)
 {
@@ -242,10 +246,12 @@ void vmbus_device_remove(struct vmbus_channel *channel)
 
 	vmbus_channel_lock();
 	hv_dev = channel->device_obj;
-	if (!hv_dev) {
+	/* A rescind and an unload may both get here: one removes. */
+	if (!hv_dev || !channel->probe_done) {
 		vmbus_channel_unlock();
 		return;
 	}
+	channel->probe_done = false;
 	list_for_each_entry(sc, &channel->sc_list, sc_list)
 		if (sc->kobj.state_in_sysfs)
 			kobject_del(&sc->kobj);

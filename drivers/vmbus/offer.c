@@ -153,7 +153,7 @@ static void vmbus_channel_release(struct vmbus_channel *channel, bool notify)
 	lockdep_assert_held(&vmbus_channel_mutex);
 	RCU_INIT_POINTER(vmbus_relid_map[msg.child_relid], NULL);
 	list_del_init(primary ? &channel->sc_list : &channel->listentry);
-	if (notify && vmbus_post_msg(&msg, sizeof(msg), true))
+	if (notify && vmbus_conn.version && vmbus_post_msg(&msg, sizeof(msg), true))
 		pr_err("relid %u: RELID_RELEASED not posted\n", msg.child_relid);
 	/* Only now has the host dropped its references to our pages. */
 	vmbus_free_ring(channel);
@@ -510,25 +510,33 @@ EXPORT_SYMBOL_GPL(vmbus_close);
 void vmbus_offers_remove_all(void)
 {
 	struct vmbus_channel *channel;
+	bool found;
 
 	mutex_lock(&vmbus_channel_mutex);
 	vmbus_offers_closing = true;
 	mutex_unlock(&vmbus_channel_mutex);
-	drain_workqueue(vmbus_offer_wq);
+	/* The host may still send: messages queued from now on are ignored. */
+	flush_workqueue(vmbus_offer_wq);
 	flush_workqueue(vmbus_probe_wq);
 	flush_workqueue(vmbus_subchan_wq);
 
-	mutex_lock(&vmbus_channel_mutex);
-	list_for_each_entry(channel, &vmbus_primaries, listentry) {
-		if (!channel->device_obj)
-			continue;
-		kobject_get(&channel->kobj);
-		mutex_unlock(&vmbus_channel_mutex);
-		vmbus_device_remove(channel);
+	/* Restart the walk each time: the list changes while unlocked. */
+	do {
+		found = false;
 		mutex_lock(&vmbus_channel_mutex);
-		vmbus_channel_put(channel);
-	}
-	mutex_unlock(&vmbus_channel_mutex);
+		list_for_each_entry(channel, &vmbus_primaries, listentry) {
+			if (channel->probe_done) {
+				kobject_get(&channel->kobj);
+				found = true;
+				break;
+			}
+		}
+		mutex_unlock(&vmbus_channel_mutex);
+		if (found) {
+			vmbus_device_remove(channel);
+			vmbus_channel_put(channel);
+		}
+	} while (found);
 }
 
 /**
@@ -541,6 +549,10 @@ void vmbus_offers_free_all(void)
 {
 	struct vmbus_channel *channel, *tmp, *sc, *sctmp;
 
+	/* No message arrives any more; let the late ones finish. */
+	flush_workqueue(vmbus_offer_wq);
+	flush_workqueue(vmbus_probe_wq);
+	flush_workqueue(vmbus_subchan_wq);
 	mutex_lock(&vmbus_channel_mutex);
 	list_for_each_entry_safe(channel, tmp, &vmbus_primaries, listentry) {
 		list_for_each_entry_safe(sc, sctmp, &channel->sc_list, sc_list) {

@@ -152,8 +152,12 @@ static int synic_cpu_online(unsigned int cpu)
 		return -ENOMEM;
 	memset(sc->simp, 0, PAGE_SIZE);
 	memset(sc->siefp, 0, PAGE_SIZE);
-	vmbus_hv->synic_enable(cpu, sc->simp, sc->siefp);
+	/*
+	 * The back end may deliver and interrupt as soon as it is enabled:
+	 * the ISR must not ignore that interrupt, or the slot stays busy.
+	 */
 	WRITE_ONCE(sc->enabled, true);
+	vmbus_hv->synic_enable(cpu, sc->simp, sc->siefp);
 	return 0;
 }
 
