@@ -9,6 +9,7 @@
 #define _VMBUS_PROTO_H
 
 #include <linux/build_bug.h>
+#include <linux/kernel.h>
 #include <linux/stddef.h>
 #include <linux/hyperv.h>
 
@@ -58,6 +59,19 @@
 static inline u32 vmbus_version(u16 major, u16 minor)
 {
 	return ((u32)major << 16) | minor;
+}
+
+/* "M.m", as module parameters take versions, into a version word. */
+static inline int vmbus_parse_version(const char *s, u32 *version)
+{
+	unsigned int major, minor;
+	char dot;
+
+	if (sscanf(s, "%u%c%u", &major, &dot, &minor) != 3 || dot != '.' ||
+	    major > U16_MAX || minor > U16_MAX)
+		return -EINVAL;
+	*version = vmbus_version(major, minor);
+	return 0;
 }
 
 /* Wire sizes (section 2.2) and key offsets (sections 2.4, 3.1, 5.1). */

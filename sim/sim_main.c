@@ -498,61 +498,45 @@ static int sim_get_cmd(char *cmd, size_t size, const char __user *buf,
 	return 0;
 }
 
-static ssize_t sim_rescind_write(struct file *file, const char __user *buf,
-				 size_t count, loff_t *ppos)
-{
-	char cmd[32];
-	u32 relid;
-	int ret;
-
-	ret = sim_get_cmd(cmd, sizeof(cmd), buf, count);
-	if (!ret)
-		ret = kstrtou32(cmd, 0, &relid);
-	if (!ret)
-		ret = sim_server_rescind(relid);
-	return ret ?: count;
-}
-
-static ssize_t sim_offer_write(struct file *file, const char __user *buf,
-			       size_t count, loff_t *ppos)
-{
-	char cmd[32];
-	int ret;
-
-	ret = sim_get_cmd(cmd, sizeof(cmd), buf, count);
-	if (!ret)
-		ret = sim_server_hot_add(cmd);
-	return ret ?: count;
-}
-
-static ssize_t sim_reconnect_write(struct file *file, const char __user *buf,
-				   size_t count, loff_t *ppos)
-{
-	char cmd[32];
-	int ret;
-
-	ret = sim_get_cmd(cmd, sizeof(cmd), buf, count);
-	if (!ret)
-		ret = vmbus_sim_reconnect(cmd);
-	return ret ?: count;
-}
-
-static const struct file_operations sim_reconnect_fops = {
-	.owner = THIS_MODULE,
-	.write = sim_reconnect_write,
+/* A write-only control file: each write is one command for @run. */
+struct sim_ctl {
+	int (*run)(const char *cmd);
 };
 
-static ssize_t sim_shutdown_write(struct file *file, const char __user *buf,
-				  size_t count, loff_t *ppos)
+static int sim_ctl_rescind(const char *cmd)
 {
+	u32 relid;
+
+	return kstrtou32(cmd, 0, &relid) ?: sim_server_rescind(relid);
+}
+
+static int sim_ctl_shutdown(const char *cmd)
+{
+	return sim_server_action("shutdown", cmd);
+}
+
+static struct sim_ctl sim_ctl_rescind_file = { .run = sim_ctl_rescind };
+static struct sim_ctl sim_ctl_offer_file = { .run = sim_server_hot_add };
+static struct sim_ctl sim_ctl_reconnect_file = { .run = vmbus_sim_reconnect };
+static struct sim_ctl sim_ctl_shutdown_file = { .run = sim_ctl_shutdown };
+
+static ssize_t sim_ctl_write(struct file *file, const char __user *buf,
+			     size_t count, loff_t *ppos)
+{
+	const struct sim_ctl *ctl = file_inode(file)->i_private;
 	char cmd[32];
 	int ret;
 
 	ret = sim_get_cmd(cmd, sizeof(cmd), buf, count);
 	if (!ret)
-		ret = sim_server_action("shutdown", cmd);
+		ret = ctl->run(cmd);
 	return ret ?: count;
 }
+
+static const struct file_operations sim_ctl_fops = {
+	.owner = THIS_MODULE,
+	.write = sim_ctl_write,
+};
 
 static ssize_t sim_fault_write(struct file *file, const char __user *buf,
 			       size_t count, loff_t *ppos)
@@ -614,21 +598,6 @@ static int sim_echo_file_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(sim_echo_file);
 
-static const struct file_operations sim_rescind_fops = {
-	.owner = THIS_MODULE,
-	.write = sim_rescind_write,
-};
-
-static const struct file_operations sim_offer_fops = {
-	.owner = THIS_MODULE,
-	.write = sim_offer_write,
-};
-
-static const struct file_operations sim_shutdown_fops = {
-	.owner = THIS_MODULE,
-	.write = sim_shutdown_write,
-};
-
 static const struct file_operations sim_fault_fops = {
 	.owner = THIS_MODULE,
 	.open = sim_fault_open,
@@ -645,15 +614,18 @@ static void sim_debugfs_init(void)
 	sim_debugfs = d;
 	debugfs_create_file("violations", 0444, d, NULL, &sim_violations_fops);
 	debugfs_create_file("msgs", 0444, d, NULL, &sim_msgs_fops);
-	debugfs_create_file("reconnect", 0200, d, NULL, &sim_reconnect_fops);
+	debugfs_create_file("reconnect", 0200, d, &sim_ctl_reconnect_file,
+			    &sim_ctl_fops);
 	debugfs_create_file("trace", 0644, d, NULL, &sim_trace_fops);
 	debugfs_create_bool("trace_enable", 0644, d, &trace_enable);
 	debugfs_create_file("offers", 0444, d, NULL, &sim_offers_fops);
 	debugfs_create_file("ic", 0444, d, NULL, &sim_ic_file_fops);
 	debugfs_create_file("echo", 0444, d, NULL, &sim_echo_file_fops);
-	debugfs_create_file("rescind", 0200, d, NULL, &sim_rescind_fops);
-	debugfs_create_file("offer", 0200, d, NULL, &sim_offer_fops);
-	debugfs_create_file("shutdown", 0200, d, NULL, &sim_shutdown_fops);
+	debugfs_create_file("rescind", 0200, d, &sim_ctl_rescind_file,
+			    &sim_ctl_fops);
+	debugfs_create_file("offer", 0200, d, &sim_ctl_offer_file, &sim_ctl_fops);
+	debugfs_create_file("shutdown", 0200, d, &sim_ctl_shutdown_file,
+			    &sim_ctl_fops);
 	debugfs_create_file("fault", 0644, d, NULL, &sim_fault_fops);
 }
 
@@ -692,19 +664,8 @@ static const struct vmbus_hv_ops sim_ops = {
 /* "5.3" or a version word such as "0x50003". */
 static int sim_parse_version(const char *s, u32 *version)
 {
-	unsigned int major, minor;
-	char dot;
-	int ret;
-
-	if (strchr(s, '.')) {
-		if (sscanf(s, "%u%c%u", &major, &dot, &minor) != 3 ||
-		    dot != '.' || major > U16_MAX || minor > U16_MAX)
-			return -EINVAL;
-		*version = vmbus_version(major, minor);
-		return 0;
-	}
-	ret = kstrtou32(s, 0, version);
-	return ret;
+	return strchr(s, '.') ? vmbus_parse_version(s, version) :
+				kstrtou32(s, 0, version);
 }
 
 /**

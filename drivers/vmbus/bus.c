@@ -341,14 +341,7 @@ EXPORT_SYMBOL_GPL(vmbus_hv_unregister);
 
 static int vmbus_max_version_set(const char *val, const struct kernel_param *kp)
 {
-	unsigned int major, minor;
-	char dot;
-
-	if (sscanf(val, "%u%c%u", &major, &dot, &minor) != 3 || dot != '.' ||
-	    major > 0xffff || minor > 0xffff)
-		return -EINVAL;
-	vmbus_max_version = vmbus_version(major, minor);
-	return 0;
+	return vmbus_parse_version(val, &vmbus_max_version);
 }
 
 static int vmbus_max_version_get(char *buf, const struct kernel_param *kp)

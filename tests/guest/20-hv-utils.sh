@@ -13,10 +13,9 @@ check heartbeat-version-logged wait_for 5 sh -c 'dmesg | grep -q "Heartbeat IC v
 check shutdown-version-logged wait_for 5 sh -c 'dmesg | grep -q "Shutdown IC version"'
 dmesg | grep -E 'IC version' | sed 's/^/INFO: /'
 
-acked() { awk '$1 == "heartbeat" { for (i = 2; i <= NF; i++) if ($i ~ /^acked=/) { sub("acked=", "", $i); print $i } }' "$SIM/ic"; }
-a1=$(acked)
+a1=$(hb_acked)
 sleep 2
-a2=$(acked)
+a2=$(hb_acked)
 check heartbeats-flow test "${a2:-0}" -gt "${a1:-0}"
 echo "INFO: heartbeats acked ${a1:-?} -> ${a2:-?}"
 check no-violations violations_zero

@@ -6,7 +6,6 @@
 . /tests/lib/common.sh
 mount_debugfs
 
-acked() { awk '$1 == "heartbeat" { for (i = 2; i <= NF; i++) if ($i ~ /^acked=/) { sub("acked=", "", $i); print $i } }' "$SIM/ic"; }
 
 try_version() { # $1 = label, $2 = expected version, rest = module args
 	label=$1 want=$2; shift 2
@@ -22,7 +21,7 @@ try_version() { # $1 = label, $2 = expected version, rest = module args
 		fail "$label" "hv_utils did not bind"
 		return
 	fi
-	a1=$(acked); sleep 1; a2=$(acked)
+	a1=$(hb_acked); sleep 1; a2=$(hb_acked)
 	if [ "${a2:-0}" -le "${a1:-0}" ]; then
 		fail "$label" "no heartbeats ($a1 -> $a2)"
 		return

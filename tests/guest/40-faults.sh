@@ -5,7 +5,6 @@
 . /tests/lib/common.sh
 check stack-up ensure_stack
 
-acked() { awk '$1 == "heartbeat" { for (i = 2; i <= NF; i++) if ($i ~ /^acked=/) { sub("acked=", "", $i); print $i } }' "$SIM/ic"; }
 
 fault() { # $1 = mode, $2 = regexp the core must log
 	mark "fault-$1"
@@ -17,7 +16,7 @@ fault() { # $1 = mode, $2 = regexp the core must log
 		fail "fault-$1" "core logged nothing matching /$2/"
 		return
 	fi
-	a1=$(acked); sleep 1; a2=$(acked)
+	a1=$(hb_acked); sleep 1; a2=$(hb_acked)
 	if [ "${a2:-0}" -le "${a1:-0}" ]; then
 		fail "fault-$1" "heartbeats stopped after the fault ($a1 -> $a2)"
 		return

@@ -6,7 +6,6 @@
 . /tests/lib/common.sh
 check stack-up ensure_stack
 
-acked() { awk '$1 == "heartbeat" { for (i = 2; i <= NF; i++) if ($i ~ /^acked=/) { sub("acked=", "", $i); print $i } }' "$SIM/ic"; }
 hb_relid() { awk '$2 == "heartbeat" { print $1; exit }' "$SIM/offers"; }
 
 relid=$(hb_relid)
@@ -32,6 +31,6 @@ check held-relid-released wait_for 10 relid_gone "$held"
 
 check re-offer-accepted sh -c "echo heartbeat > $SIM/offer"
 check device-back-and-bound wait_for 10 bound_to "$HB_CLASS" hv_utils
-a1=$(acked); sleep 1; a2=$(acked)
+a1=$(hb_acked); sleep 1; a2=$(hb_acked)
 check heartbeats-after-re-offer test "${a2:-0}" -gt "${a1:-0}"
 check no-violations violations_zero

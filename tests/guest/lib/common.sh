@@ -1,36 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Helpers for guest tests: sourced, never run on its own.
-# Every check prints one "PASS: <name>" or "FAIL: <name>: <why>" line.
+# VMBus helpers for guest tests, on top of the harness's generic ones
+# (/tests/lib.sh: pass, fail, check, wait_for, settle).  Sourced only.
+. /tests/lib.sh
 
 SIM=/sys/kernel/debug/vmbus_sim
 VMBUS=/sys/bus/vmbus
 HB_CLASS="{57164f39-9115-4e78-ab55-382f3bd5422d}"
 SD_CLASS="{0e0b6031-5213-4934-818b-38d90ced39db}"
-
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1: $2"; }
-
-# check NAME COMMAND...: PASS if the command succeeds.
-check() {
-	name=$1; shift
-	if "$@" >/tmp/check.out 2>&1; then
-		pass "$name"
-	else
-		fail "$name" "$(tr '\n' ' ' </tmp/check.out | cut -c1-200)"
-	fi
-}
-
-# wait_for SECONDS COMMAND...: poll until the command succeeds.
-wait_for() {
-	t=$(( $1 * 10 )); shift
-	while [ "$t" -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-		t=$((t - 1))
-	done
-	"$@"
-}
 
 # Devices on the bus whose class_id is $1.
 devices_of_class() {
@@ -87,4 +64,9 @@ ensure_stack() {
 # Relid $1 is no longer among the host's offers (the file must exist).
 relid_gone() {
 	[ -r "$SIM/offers" ] && ! grep -qE "^ *$1[[:space:]]" "$SIM/offers"
+}
+
+# Heartbeats the simulated host has seen answered so far.
+hb_acked() {
+	awk '$1 == "heartbeat" { for (i = 2; i <= NF; i++) if ($i ~ /^acked=/) { sub("acked=", "", $i); print $i } }' "$SIM/ic"
 }
