@@ -109,12 +109,15 @@ static int echo_open(struct echo_chan *ec, struct vmbus_channel *channel,
 			  recv_pages * PAGE_SIZE, NULL, 0, echo_callback, ec);
 }
 
-/* Send @len payload bytes (op ECHO); the packet waits while the ring is full. */
+/*
+ * Send @len payload bytes (op ECHO).  While the ring is full, wait for the
+ * host to signal room (pending_send_sz); @full counts those waits.
+ */
 static int echo_send(struct echo_chan *ec, u32 len, u32 seq, u32 flags,
 		     u64 trans, u32 *full)
 {
 	struct vmbus_echo_hdr *hdr;
-	unsigned int tries = 1000;
+	unsigned int tries = 100;
 	u8 *buf;
 	u32 i;
 	int ret;
@@ -132,7 +135,11 @@ static int echo_send(struct echo_chan *ec, u32 len, u32 seq, u32 flags,
 	       tries--) {
 		if (full)
 			(*full)++;
-		usleep_range(1000, 2000);
+		ret = vmbus_wait_for_space(ec->channel,
+					   sizeof(struct vmpacket_descriptor) + len,
+					   5 * HZ);
+		if (ret)
+			break;
 	}
 	kfree(buf);
 	return ret;
@@ -291,8 +298,11 @@ static void echo_stall_fills_outbound(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, echo_request(ec, VMBUS_ECHO_OP_STALL, 300, 0, 0), 0);
 	for (i = 0; i < n; i++)
 		KUNIT_ASSERT_EQ(test, echo_send(ec, 1000, i, 0, 0, &full), 0);
-	/* The host did not read for a while: the ring must have filled. */
+	/* The host did not read for a while: the ring must have filled, and
+	 * each wait ended by the host's signal, not by a timeout.
+	 */
 	KUNIT_EXPECT_GT(test, full, 0);
+	KUNIT_EXPECT_GT(test, ec->channel->out_full_total, 0ULL);
 	KUNIT_ASSERT_TRUE(test, echo_wait_rx(ec, n));
 	KUNIT_EXPECT_TRUE(test, echo_payload_ok(ec, 1000, n - 1));
 	vmbus_close(ec->channel);

@@ -1284,6 +1284,43 @@ static void ring_after_cleanup(struct kunit *test)
 	vmbus_ring_cleanup(&ctx->rbi);
 }
 
+/*
+ * The guest as a blocked writer (section 5.6): the request for space goes
+ * into pending_send_sz, then the read index is read again, so room made
+ * by the host meanwhile is seen without waiting for a signal.
+ */
+static void ring_want_space(struct kunit *test)
+{
+	struct ring_ctx *ctx = test->priv;
+	u32 need = 1000, ring_bytes = ALIGN(need, 8) + 8;
+
+	/* Room already: no request left behind. */
+	KUNIT_EXPECT_TRUE(test, vmbus_ring_has_space(&ctx->rbi, need));
+	KUNIT_EXPECT_TRUE(test, vmbus_ring_want_space(&ctx->rbi, need));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(ctx->ctl->pending_send_sz), 0U);
+
+	/* Exactly the packet's ring bytes free: not enough (full rule). */
+	host_set_indices(ctx, ring_bytes, 0);
+	KUNIT_EXPECT_EQ(test, host_free(ctx), ring_bytes);
+	KUNIT_EXPECT_FALSE(test, vmbus_ring_has_space(&ctx->rbi, need));
+	KUNIT_EXPECT_FALSE(test, vmbus_ring_want_space(&ctx->rbi, need));
+	/* The host is told what to wait for: padded packet and trailer. */
+	KUNIT_EXPECT_EQ(test, READ_ONCE(ctx->ctl->pending_send_sz), ring_bytes);
+
+	/* Eight bytes more and it fits; asking again withdraws the request. */
+	host_set_indices(ctx, ring_bytes + 8, 0);
+	KUNIT_EXPECT_TRUE(test, vmbus_ring_want_space(&ctx->rbi, need));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(ctx->ctl->pending_send_sz), 0U);
+
+	/* Withdrawing by hand; a corrupt read index never looks like room. */
+	host_set_indices(ctx, ring_bytes, 0);
+	KUNIT_EXPECT_FALSE(test, vmbus_ring_want_space(&ctx->rbi, need));
+	vmbus_ring_want_space(&ctx->rbi, 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(ctx->ctl->pending_send_sz), 0U);
+	WRITE_ONCE(ctx->ctl->read_index, 12);
+	KUNIT_EXPECT_FALSE(test, vmbus_ring_has_space(&ctx->rbi, 8));
+}
+
 static struct kunit_case vmbus_ring_test_cases[] = {
 	KUNIT_CASE(ring_setup_state),
 	KUNIT_CASE(ring_reset_header),
@@ -1314,6 +1351,7 @@ static struct kunit_case vmbus_ring_test_cases[] = {
 	KUNIT_CASE(ring_read_stream),
 	KUNIT_CASE(ring_concurrent_writers),
 	KUNIT_CASE(ring_after_cleanup),
+	KUNIT_CASE(ring_want_space),
 	{}
 };
 

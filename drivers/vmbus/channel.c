@@ -18,7 +18,24 @@
 #include <linux/cpu.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/wait.h>
 #include "vmbus_core.h"
+
+/*
+ * Senders waiting for room in an outbound ring (vmbus_wait_for_space()).
+ * One queue for all channels: waits are rare, wake-ups cheap.
+ */
+static DECLARE_WAIT_QUEUE_HEAD(vmbus_space_wq);
+
+/**
+ * vmbus_channel_wake_writers() - re-check every wait for ring space
+ *
+ * Context: any.  Called on a channel interrupt and on a rescind.
+ */
+void vmbus_channel_wake_writers(void)
+{
+	wake_up_all(&vmbus_space_wq);
+}
 
 static void vmbus_channel_tasklet(unsigned long data)
 {
@@ -81,6 +98,9 @@ void vmbus_channel_dispatch(struct vmbus_channel *channel)
 	if (!channel->onchannel_callback)
 		goto unlock;
 	channel->interrupts++;
+	/* Our own request in our own ring: the host may have made room. */
+	if (READ_ONCE(channel->outbound.ring_buffer->pending_send_sz))
+		vmbus_channel_wake_writers();
 	switch (channel->callback_mode) {
 	case HV_CALL_ISR:
 		channel->onchannel_callback(channel->channel_callback_context);
@@ -525,6 +545,42 @@ static int vmbus_channel_write(struct vmbus_channel *channel,
 	}
 	return 0;
 }
+
+/**
+ * vmbus_wait_for_space() - sleep until a packet fits in the outbound ring
+ * @channel: open channel
+ * @bytes: the packet from its descriptor on, before padding (an in-band
+ *	packet of n payload bytes: 16 + n)
+ * @timeout: in jiffies
+ *
+ * For a sender that got -EAGAIN: asks the host to signal once the packet
+ * fits (pending_send_sz) and sleeps until then.  Another sender may take
+ * the room first; send again and wait again on -EAGAIN.
+ * Context: process.
+ *
+ * Return: 0 when the packet fits, -ETIMEDOUT, or -ENODEV if rescinded.
+ */
+int vmbus_wait_for_space(struct vmbus_channel *channel, u32 bytes, long timeout)
+{
+	struct hv_ring_buffer_info *rbi = &channel->outbound;
+	long left;
+
+	if (vmbus_ring_want_space(rbi, bytes))
+		return 0;
+	channel->out_full_total++;
+	if (!channel->out_full_flag)
+		channel->out_full_first++;
+	channel->out_full_flag = true;
+	left = wait_event_timeout(vmbus_space_wq,
+				  READ_ONCE(channel->rescind) ||
+				  vmbus_ring_has_space(rbi, bytes), timeout);
+	vmbus_ring_want_space(rbi, 0);
+	channel->out_full_flag = false;
+	if (READ_ONCE(channel->rescind))
+		return -ENODEV;
+	return left ? 0 : -ETIMEDOUT;
+}
+EXPORT_SYMBOL_GPL(vmbus_wait_for_space);
 
 /**
  * vmbus_sendpacket_getid() - send an in-band packet, returning its ID

@@ -322,6 +322,7 @@ static void vmbus_process_rescind(u32 relid)
 
 	/* The host will answer nothing on this channel any more. */
 	vmbus_wake_channel_waiters(channel);
+	vmbus_channel_wake_writers();
 	flush_work(&channel->add_channel_work);
 	if (channel->chn_rescind_callback)
 		channel->chn_rescind_callback(channel);

@@ -210,6 +210,63 @@ out:
 	return ret;
 }
 
+/* Free bytes of an outbound ring, 0 if the host corrupted its indices. */
+static u32 ring_free(struct hv_ring_buffer_info *rbi)
+{
+	u32 read = READ_ONCE(rbi->ring_buffer->read_index);
+	u32 write = READ_ONCE(rbi->ring_buffer->write_index);
+
+	if (!ring_index_ok(rbi, read) || !ring_index_ok(rbi, write))
+		return 0;
+	return rbi->ring_datasize - ring_distance(rbi, read, write);
+}
+
+/* Ring bytes a packet of @bytes takes: padded, with its trailer. */
+static u32 ring_pkt_bytes(u32 bytes)
+{
+	return ALIGN(bytes, 8) + VMBUS_PKT_TRAILER;
+}
+
+/**
+ * vmbus_ring_has_space() - would a packet of @bytes fit now?
+ * @rbi: outbound ring
+ * @bytes: the packet from its descriptor on, before padding
+ *
+ * Return: true if vmbus_ring_write() would not find the ring full.
+ */
+bool vmbus_ring_has_space(struct hv_ring_buffer_info *rbi, u32 bytes)
+{
+	return rbi->ring_buffer && ring_free(rbi) > ring_pkt_bytes(bytes);
+}
+
+/**
+ * vmbus_ring_want_space() - ask the host to signal when a packet fits
+ * @rbi: outbound ring
+ * @bytes: the packet from its descriptor on, before padding; 0 withdraws
+ *	the request
+ *
+ * Sets pending_send_sz, then reads the read index again: the host may have
+ * made room before it could see the request, and would then never signal
+ * (section 5.6).
+ *
+ * Return: true if the packet fits already; the request is withdrawn.
+ */
+bool vmbus_ring_want_space(struct hv_ring_buffer_info *rbi, u32 bytes)
+{
+	if (!rbi->ring_buffer)
+		return false;
+	WRITE_ONCE(rbi->ring_buffer->pending_send_sz,
+		   bytes ? ring_pkt_bytes(bytes) : 0);
+	if (!bytes)
+		return false;
+	/* The request is visible before we look at the read index again. */
+	virt_mb();
+	if (!vmbus_ring_has_space(rbi, bytes))
+		return false;
+	WRITE_ONCE(rbi->ring_buffer->pending_send_sz, 0);
+	return true;
+}
+
 /* Bytes the host has written past our private read position. */
 static u32 ring_readable(struct hv_ring_buffer_info *rbi, u32 *write)
 {

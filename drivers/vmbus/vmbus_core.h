@@ -36,6 +36,8 @@ bool vmbus_ring_iter_close(struct hv_ring_buffer_info *rbi);
 int vmbus_ring_read(struct hv_ring_buffer_info *rbi, void *buf, u32 buflen,
 		    u32 *actual, u64 *trans_id, bool raw, bool *signal);
 bool vmbus_ring_signal_on_write(struct hv_ring_buffer_info *rbi, u32 old_write);
+bool vmbus_ring_has_space(struct hv_ring_buffer_info *rbi, u32 bytes);
+bool vmbus_ring_want_space(struct hv_ring_buffer_info *rbi, u32 bytes);
 
 /* synic.c: the hypervisor seam and interrupt dispatch. */
 struct vmbus_msg_handlers {
@@ -109,6 +111,9 @@ int vmbus_channel_open_rings(struct vmbus_channel *channel,
 			     void *userdata, u32 userdatalen);
 int vmbus_channel_close_one(struct vmbus_channel *channel);
 void vmbus_channel_dispatch(struct vmbus_channel *channel);
+void vmbus_channel_wake_writers(void);
+int vmbus_wait_for_space(struct vmbus_channel *channel, u32 bytes,
+			 long timeout);
 void vmbus_channel_init(struct vmbus_channel *channel);
 void vmbus_channel_cleanup(struct vmbus_channel *channel);
 
