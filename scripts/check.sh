@@ -8,6 +8,7 @@
 #   build        make W=1, no warning from our files           1 test
 #   sparse       make W=1 C=2, no sparse warning/error          1 test
 #   checkpatch   checkpatch.pl --strict on our *.c / *.h        1 test
+#   dkms         dkms add + build through dkms.conf             1 test
 #   kunit        scripts/kunit.sh: one test per KUnit case
 #   integration  tests/run.sh: one test per guest result line
 # Prints "PASS: <test>" / "FAIL: <test>[: why]" lines (SKIP: lines are not
@@ -24,7 +25,7 @@ set -euo pipefail
 
 cd "$HV_REPO"
 mkdir -p "$HV_LOGS"
-steps=${CHECK_STEPS:-deps build sparse checkpatch kunit integration}
+steps=${CHECK_STEPS:-deps build sparse checkpatch dkms kunit integration}
 passed=0
 failed=0
 t_all=$(hv_now)
@@ -157,6 +158,22 @@ if want sparse; then
 		fi
 	fi
 	step_done sparse "$t0"
+fi
+
+# --- dkms ----------------------------------------------------------------
+# The out-of-tree build distributions use: dkms.conf, through dkms itself.
+if want dkms; then
+	t0=$(hv_now)
+	log=$HV_LOGS/dkms.log
+	if [ -z "$kver" ]; then
+		fail "dkms: no kernel build tree"
+	elif "$HV_REPO/scripts/dkms-check.sh" "$kver" >"$log" 2>&1 </dev/null; then
+		pass "dkms ($kver)"
+	else
+		fail "dkms: build through dkms.conf failed"
+		show_tail "$log"
+	fi
+	step_done dkms "$t0"
 fi
 
 # --- checkpatch ----------------------------------------------------------

@@ -21,7 +21,7 @@ pkgs_build=(build-essential make gcc libc6-dev binutils kmod git rsync xz-utils
 pkgs_boot=(qemu-system-x86 busybox-static cpio gzip zstd e2fsprogs)
 # Static checks and KUnit (kunit.py builds a whole kernel).
 pkgs_check=(sparse perl python3 linux-source-6.1 bc flex bison libssl-dev
-	    dwarves)
+	    dwarves dkms)
 pkgs_bench=(fio iperf3)
 
 case $task in
