@@ -8,7 +8,10 @@
 #   make bench      benchmarks (not part of check)
 
 KDIR ?= $(lastword $(sort $(wildcard /lib/modules/*/build)))
-SUITE_CONFIG := CONFIG_HV_SUITE_VMBUS=m CONFIG_HV_SUITE_SIM=m
+# What a guest gets installed, and what the tests also build.
+SHIP_CONFIG := CONFIG_HV_SUITE_VMBUS=m
+SUITE_CONFIG := $(SHIP_CONFIG) CONFIG_HV_SUITE_SIM=m \
+	CONFIG_HV_SUITE_TEST_MODULES=m
 
 KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) $(SUITE_CONFIG)
 need_kdir = @test -n "$(KDIR)" || { echo "No kernel build tree under \
@@ -35,8 +38,12 @@ KVER_OF_KDIR = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
 # Into /lib/modules/<KDIR's kernel release>/updates, which depmod ranks
 # above the kernel's own modules (Debian's hv_vmbus included).  Unsigned:
 # Debian's signing key is not ours (CONFIG_MODULE_SIG_ALL would try it).
-install: modules
-	$(KBUILD) INSTALL_MOD_DIR=updates CONFIG_MODULE_SIG_ALL= modules_install
+# Only the shipping modules: not the simulated host, not the test drivers.
+install:
+	$(need_kdir)
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(SHIP_CONFIG) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(SHIP_CONFIG) INSTALL_MOD_DIR=updates \
+		CONFIG_MODULE_SIG_ALL= modules_install
 	depmod -a $(KVER_OF_KDIR)
 
 check:

@@ -187,12 +187,13 @@ if want checkpatch; then
 		while IFS= read -r -d '' f; do
 			[ -f "$f" ] && files+=("$f")
 		done < <(git -C "$HV_REPO" ls-files -z --cached --others --exclude-standard \
-			-- 'drivers/*.[ch]' 'sim/*.[ch]' 'include/*.[ch]' 'kunit/*.[ch]' |
+			-- 'drivers/*.[ch]' 'sim/*.[ch]' 'include/*.[ch]' 'kunit/*.[ch]' \
+			'tests/modules/*.[ch]' |
 			sort -zu)
 	else
 		while IFS= read -r -d '' f; do
 			files+=("${f#./}")
-		done < <(find drivers sim include kunit -name '*.[ch]' -print0 2>/dev/null | sort -z)
+		done < <(find drivers sim include kunit tests/modules -name '*.[ch]' -print0 2>/dev/null | sort -z)
 	fi
 	if [ ! -f "$cp_pl" ]; then
 		fail "checkpatch: $cp_pl missing (scripts/deps.sh check)"

@@ -121,7 +121,8 @@ if [ "$repo_modules" = 1 ]; then
 		mkdir -p "$root$moddir/updates/$(dirname "$rel")"
 		cp "$ko" "$root$moddir/updates/$rel"
 		n_ours=$((n_ours + 1))
-	done < <(find "$HV_REPO/drivers" "$HV_REPO/sim" -name '*.ko' -type f -print0 2>/dev/null)
+	done < <(find "$HV_REPO/drivers" "$HV_REPO/sim" "$HV_REPO/tests/modules" \
+		-name '*.ko' -type f -print0 2>/dev/null)
 fi
 hv_note "initramfs: $n_ours module(s) of ours"
 
