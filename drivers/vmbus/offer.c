@@ -340,17 +340,12 @@ static void vmbus_msg_work_fn(struct work_struct *work)
 	struct vmbus_msg_work *mw = container_of(work, struct vmbus_msg_work, work);
 	struct vmbus_channel_message_header *hdr = (void *)mw->msg;
 
-	switch (hdr->msgtype) {
-	case CHANNELMSG_OFFERCHANNEL:
+	/* Only offers and rescinds are queued here. */
+	if (hdr->msgtype == CHANNELMSG_OFFERCHANNEL)
 		vmbus_process_offer((void *)mw->msg);
-		break;
-	case CHANNELMSG_RESCIND_CHANNELOFFER:
+	else
 		vmbus_process_rescind(((struct vmbus_channel_rescind_offer *)
 				       mw->msg)->child_relid);
-		break;
-	default:	/* ALLOFFERS_DELIVERED: offers are probed as they come */
-		break;
-	}
 	kfree(mw);
 }
 
@@ -377,9 +372,10 @@ void vmbus_onoffer_msg(const struct vmbus_channel_message_header *hdr, u32 size)
 		return;
 	}
 	switch (type) {
+	case CHANNELMSG_ALLOFFERS_DELIVERED:
+		break;		/* offers are probed as they come */
 	case CHANNELMSG_OFFERCHANNEL:
 	case CHANNELMSG_RESCIND_CHANNELOFFER:
-	case CHANNELMSG_ALLOFFERS_DELIVERED:
 		mw = kzalloc(sizeof(*mw), GFP_ATOMIC);
 		if (!mw)
 			return;

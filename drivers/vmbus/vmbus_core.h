@@ -83,6 +83,12 @@ struct vmbus_connection_info {
 	void *monitor_pages[2];
 };
 
+/*
+ * Written only by vmbus_connect()/vmbus_disconnect(), which bus.c runs
+ * under its back-end mutex; read without locks elsewhere, which is safe
+ * because they do not change while a back end is registered and channels
+ * exist.  vmbus_max_version (a module parameter) is read only on connect.
+ */
 extern struct vmbus_connection_info vmbus_conn;
 extern unsigned int vmbus_max_version;
 

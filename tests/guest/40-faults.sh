@@ -24,7 +24,7 @@ fault() { # $1 = mode, $2 = regexp the core must log
 	pass "fault-$1"
 }
 
-fault bad-offer 'offer with invalid relid|truncated|offer'
+fault bad-offer 'offer with invalid relid (0|2048) dropped'
 fault short-msg 'truncated'
 fault oversized-msg 'bad size'
 fault bad-desc 'bad packet descriptor|exceeds'
