@@ -75,6 +75,6 @@ hv_elapsed() {
 # timing behaviour must be the same everywhere).
 HV_QEMU=${HV_QEMU:-qemu-system-x86_64}
 hv_qemu_base_args() {
-	printf '%s\n' -accel tcg -machine pc -cpu max -smp 2 -m 1024 \
+	printf '%s\n' -accel tcg -machine pc -cpu max -smp "${HV_SMP:-2}" -m 1024 \
 		-nodefaults -no-reboot -display none -monitor none
 }

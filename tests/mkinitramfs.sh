@@ -25,7 +25,7 @@
 #                      removed afterwards; a given DIR is kept)
 #   --debian-modules "m1 m2"  Debian modules to include (default
 #                      "$HV_DEBIAN_MODULES" or "hv_utils hv_netvsc
-#                      hv_storvsc sd_mod")
+#                      hv_storvsc sd_mod ext4 brd")
 #   --cmdline-default "k=v ..." harness defaults written to /etc/hvtest.conf
 set -euo pipefail
 
@@ -37,7 +37,7 @@ filter=
 repo_modules=1
 root=
 keep_root=0
-debian_modules=${HV_DEBIAN_MODULES:-hv_utils hv_netvsc hv_storvsc sd_mod}
+debian_modules=${HV_DEBIAN_MODULES:-hv_utils hv_netvsc hv_storvsc sd_mod ext4 brd}
 
 usage() {
 	sed -n '3,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
@@ -91,15 +91,37 @@ while read -r applet; do
 	ln -s /bin/busybox "$root/$applet"
 done < <(/bin/busybox --list-full)
 
+# copy_bin PATH DEST: a dynamically linked program and its libraries.
+copy_bin() {
+	local bin lib
+	bin=$(readlink -f "$1")
+	mkdir -p "$root$(dirname "$2")"
+	cp "$bin" "$root$2"
+	# ldd prints "libx.so => /path (addr)" and "/lib64/ld-linux-x86-64.so.2 (addr)".
+	ldd "$bin" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i }' |
+	while read -r lib; do
+		[ -e "$root$lib" ] && continue
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+}
+
 # --- kmod (replaces busybox's module applets) -----------------------------
-kmod_bin=$(readlink -f "$(command -v kmod)")
-cp "$kmod_bin" "$root/bin/kmod"
-# ldd prints "libx.so => /path (addr)" and "/lib64/ld-linux-x86-64.so.2 (addr)".
-ldd "$kmod_bin" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i }' |
-while read -r lib; do
-	mkdir -p "$root$(dirname "$lib")"
-	cp -L "$lib" "$root$lib"
+copy_bin "$(command -v kmod)" /bin/kmod
+# --- disk tools for the storage tests (not in busybox, or weaker there) ---
+for t in mke2fs e2fsck fio blkdiscard; do
+	p=$(PATH=/usr/sbin:/usr/bin:/sbin:/bin command -v "$t") ||
+		hv_die "$t missing (apt-get install e2fsprogs fio util-linux, or scripts/deps.sh)"
+	rm -f "$root/usr/sbin/$t" "$root/sbin/$t" "$root/bin/$t" "$root/usr/bin/$t"
+	copy_bin "$p" "/usr/bin/$t"
 done
+ln -sf /usr/bin/mke2fs "$root/usr/bin/mkfs.ext4"
+ln -sf /usr/bin/e2fsck "$root/usr/bin/fsck.ext4"
+for d in sbin usr/sbin bin; do
+	rm -f "$root/$d/mkfs.ext4" "$root/$d/fsck.ext4" "$root/$d/mke2fs" "$root/$d/e2fsck"
+done
+printf '[defaults]\n' >"$root/etc/mke2fs.conf"
+
 for t in modprobe insmod rmmod lsmod modinfo depmod; do
 	for d in sbin bin usr/sbin usr/bin; do
 		rm -f "$root/$d/$t"

@@ -20,7 +20,9 @@
 # Environment: HV_QEMU_TIMEOUT (s, default 600), HV_TEST_TIMEOUT (default
 # per-test timeout in the guest, s, default 120), HV_MAKE_ARGS (extra make
 # arguments, e.g. W=1), HV_KERNEL_ARGS (extra kernel parameters),
-# HV_QEMU_ARGS (extra QEMU arguments), KVER.
+# HV_QEMU_ARGS (extra QEMU arguments), HV_TESTS_DIR (guest tests, default
+# tests/guest), HV_SMP (vCPUs, default 2), HV_RESULT_PREFIX (default
+# "integration"), KVER.
 set -euo pipefail
 
 # shellcheck source=scripts/lib.sh
@@ -55,7 +57,7 @@ mkinit_args=()
 if [ "$build" = 1 ]; then
 	read -r -a make_args <<<"${HV_MAKE_ARGS:-}"
 	hv_note "integration: make (log: build/logs/integration-build.log)"
-	if ! make -C "$HV_REPO" KDIR="/lib/modules/$kver/build" "${make_args[@]}" \
+	if ! flock "$HV_REPO/.make.lock" make -C "$HV_REPO" KDIR="/lib/modules/$kver/build" "${make_args[@]}" \
 		>"$HV_LOGS/integration-build.log" 2>&1; then
 		tail -n 15 "$HV_LOGS/integration-build.log" >&2
 		hv_note "integration: module build FAILED: booting without our modules"
@@ -67,6 +69,7 @@ fi
 initrd=$HV_BUILD/initramfs-$kver.cpio.gz
 [ "$keep" = 1 ] && mkinit_args+=(--root "$HV_BUILD/initramfs-root")
 [ -n "$filter" ] && mkinit_args+=(--filter "$filter")
+[ -n "${HV_TESTS_DIR:-}" ] && mkinit_args+=(--tests "$HV_TESTS_DIR")
 "$HV_REPO/tests/mkinitramfs.sh" "${mkinit_args[@]}" "$initrd" "$kver"
 
 # 3. Boot.
@@ -112,7 +115,8 @@ fi
 rc=0
 python3 "$HV_REPO/tests/results.py" --results "$results" --console "$console" \
 	--qemu-rc "$qemu_rc" --timeout "$qemu_timeout" \
-	--dmesg-out "$HV_LOGS/qemu-dmesg.log" || rc=$?
+	--dmesg-out "$HV_LOGS/qemu-dmesg.log" \
+	--prefix "${HV_RESULT_PREFIX:-integration}" || rc=$?
 if [ "$rc" != 0 ]; then
 	{
 		echo "--- last lines of the console (build/logs/qemu-console.log):"
