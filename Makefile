@@ -9,7 +9,7 @@
 
 KDIR ?= $(lastword $(sort $(wildcard /lib/modules/*/build)))
 # What a guest gets installed, and what the tests also build.
-SHIP_CONFIG := CONFIG_HV_SUITE_VMBUS=m
+SHIP_CONFIG := CONFIG_HV_SUITE_VMBUS=m CONFIG_HV_SUITE_STORVSC=m
 SUITE_CONFIG := $(SHIP_CONFIG) CONFIG_HV_SUITE_SIM=m \
 	CONFIG_HV_SUITE_TEST_MODULES=m
 

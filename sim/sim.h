@@ -12,6 +12,10 @@
  *   sim_ring.c    host side of the channel ring buffers
  *   sim_ic.c      device back ends: heartbeat and shutdown ICs
  *   sim_echo.c    device back end: the "echo" test device
+ *   sim_stor.c    device back end: the "scsi" controller (StorVSP, VSTOR
+ *                 protocol), its faults and debugfs control
+ *   sim_scsi.c    SCSI command emulation for the scsi controller's LUNs
+ *   sim_disk.c    RAM-backed sparse LUNs: storage, registry, lifetime
  *
  * The server uses the SynIC and the rings; device back ends use only the
  * channel API below (sim_chan_*).  Nothing here trusts the guest:
@@ -20,12 +24,17 @@
 #ifndef _SIM_SIM_H
 #define _SIM_SIM_H
 
+#include <linux/atomic.h>
 #include <linux/hyperv.h>
+#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/rwsem.h>
 #include <linux/seq_file.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 #include "vmbus_hv.h"
 #include "vmbus_sim.h"
 #include "vmbus_proto.h"
@@ -64,6 +73,9 @@ enum sim_viol {
 	SIM_V_IC_HEARTBEAT,
 	SIM_V_ECHO_OP,
 	SIM_V_ECHO_PROTO,
+	SIM_V_STOR_PKT,
+	SIM_V_STOR_STATE,
+	SIM_V_STOR_SRB,
 	SIM_V_COUNT
 };
 
@@ -162,6 +174,15 @@ struct sim_chan;
  *	Channel work.
  * @show: one line of state for the debugfs file @group.
  * @action: a debugfs request (e.g. "shutdown"); server context.
+ * @dev_priv_size: bytes of per-device state (0: none), zeroed when the
+ *	device is created.  It belongs to the device, not to a channel or a
+ *	connection: it lives across channel close/reopen and reconnects,
+ *	until the device is rescinded or the module unloads.
+ * @dev_init: optional; the device was created, with its state and its
+ *	index among the devices of its kind.  Process context, sim_srv.lock
+ *	held.  An error fails the creation.
+ * @dev_exit: optional; the device goes and no channel of it runs any
+ *	more.  Process context, sim_srv.lock held.
  *
  * Every callback is per channel: a device has its primary channel and,
  * once it offered some (sim_server_offer_subchannels()), sub-channels of
@@ -181,11 +202,15 @@ struct sim_dev_kind {
 	void (*poll)(struct sim_chan *chan);
 	void (*show)(struct seq_file *m, struct sim_chan *chan);
 	int (*action)(struct sim_chan *chan, const char *verb);
+	size_t dev_priv_size;
+	int (*dev_init)(void *dev_priv, unsigned int index);
+	void (*dev_exit)(void *dev_priv);
 };
 
 extern const struct sim_dev_kind sim_ic_heartbeat;
 extern const struct sim_dev_kind sim_ic_shutdown;
 extern const struct sim_dev_kind sim_echo;
+extern const struct sim_dev_kind sim_scsi;
 
 int sim_server_init(const char *devices);
 void sim_server_exit(void);
@@ -200,6 +225,25 @@ int sim_server_rescind(u32 relid);
 int sim_server_action(const char *kind, const char *verb);
 void sim_server_show_offers(struct seq_file *m);
 void sim_server_show_devices(struct seq_file *m, const char *group);
+
+/**
+ * struct sim_dev_ref - a device, as sim_server_visit_devs() shows it
+ * @priv: the device's state (its kind's dev_priv_size bytes)
+ * @index: its index among the devices of its kind
+ * @primary: its primary channel in this connection, NULL if not offered
+ * @arg: the caller's argument
+ */
+struct sim_dev_ref {
+	void *priv;
+	unsigned int index;
+	struct sim_chan *primary;
+	void *arg;
+};
+
+int sim_server_visit_devs(const struct sim_dev_kind *kind, int index,
+			  int (*fn)(const struct sim_dev_ref *ref), void *arg);
+struct sim_chan *sim_server_next_chan(struct sim_chan *primary,
+				      struct sim_chan *prev);
 
 /* Sub-channels a device may have at most (sub_channel_index 1..16). */
 #define SIM_MAX_SUBCHANNELS	16
@@ -220,6 +264,9 @@ void *sim_chan_priv(struct sim_chan *chan);
 u32 sim_chan_relid(const struct sim_chan *chan);
 unsigned int sim_chan_subindex(const struct sim_chan *chan);
 const struct sim_dev_kind *sim_chan_kind(const struct sim_chan *chan);
+void *sim_chan_dev_priv(const struct sim_chan *chan);
+u32 sim_chan_target_cpu(const struct sim_chan *chan);
+bool sim_chan_is_open(const struct sim_chan *chan);
 int sim_chan_send(struct sim_chan *chan, u16 type, u16 flags, u64 trans_id,
 		  const void *payload, u32 len);
 u32 sim_chan_send_max(const struct sim_chan *chan);
@@ -228,6 +275,132 @@ void sim_chan_fail(struct sim_chan *chan);
 void sim_chan_hold_rx(struct sim_chan *chan, unsigned int reason);
 void sim_chan_release_rx(struct sim_chan *chan, unsigned int reason);
 u16 sim_chan_signal_event(u32 conn_id, u16 flag);
+
+/*
+ * The scsi controller back end (sim_stor.c, sim_scsi.c, sim_disk.c).
+ *
+ * LUNs are RAM disks of 512-byte blocks, sparse: a 4 KiB page is
+ * allocated on its first write, unallocated pages read as zeroes and
+ * UNMAP / WRITE SAME of zeroes frees whole pages.  Each scsi device has a
+ * registry of its LUNs (struct sim_disks) in its device state, so disks
+ * outlive guest driver reloads and reconnects.  Channel works of several
+ * CPUs use a disk at once: lookups take a reference under RCU, and a
+ * removed disk is freed when its last user puts it.
+ */
+#define SIM_DISK_BLOCK		512
+#define SIM_DISK_BLOCK_SHIFT	9
+#define SIM_DISK_MAX_TARGET	63
+#define SIM_DISK_MAX_BYTES	BIT_ULL(44)	/* 16 TiB */
+
+struct sim_disk {
+	struct kref ref;		/* the registry's, plus users' */
+	struct rcu_head rcu;
+	u8 target;
+	u8 lun;
+	u64 blocks;			/* SIM_DISK_BLOCK bytes each */
+	struct xarray pages;		/* page index -> struct page */
+	atomic_long_t npages;		/* pages allocated */
+	/* Read: data I/O; write: freeing pages (UNMAP). */
+	struct rw_semaphore io_lock;
+	/* MEDIUM ERROR range, count 0: none (debugfs sets, I/O reads): */
+	spinlock_t medium_lock;
+	u64 medium_lba;
+	u64 medium_count;
+};
+
+/* The LUNs of one scsi device (path_id 0), keyed by target << 8 | lun. */
+struct sim_disks {
+	struct xarray luns;		/* RCU lookups, xa_lock for changes */
+	unsigned int dev_index;		/* for unique LUN designators */
+	u32 max_transfer;		/* bytes per command (VPD 0xB0) */
+};
+
+/* sim_disk.c */
+int sim_disk_parse_size(const char *s, u64 *bytes);
+int sim_disk_parse_addr(const char *s, u8 *target, u8 *lun);
+int sim_disks_init(struct sim_disks *disks, unsigned int dev_index,
+		   u32 max_transfer, const char *layout);
+void sim_disks_exit(struct sim_disks *disks);
+int sim_disk_add(struct sim_disks *disks, u8 target, u8 lun, u64 bytes);
+int sim_disk_remove(struct sim_disks *disks, u8 target, u8 lun);
+int sim_disk_set_medium(struct sim_disks *disks, u8 target, u8 lun,
+			u64 lba, u64 count);
+struct sim_disk *sim_disk_get(struct sim_disks *disks, u8 target, u8 lun);
+void sim_disk_put(struct sim_disk *disk);
+int sim_disk_next_lun(struct sim_disks *disks, u8 target, int after);
+bool sim_disk_medium_hit(struct sim_disk *disk, u64 lba, u64 count,
+			 u64 *first);
+void sim_disk_io_begin(struct sim_disk *disk);
+void sim_disk_io_end(struct sim_disk *disk);
+struct page *sim_disk_page(struct sim_disk *disk, pgoff_t index, bool alloc);
+int sim_disk_fill(struct sim_disk *disk, u64 lba, u64 count,
+		  const u8 *block);
+void sim_disk_discard(struct sim_disk *disk, u64 lba, u64 count);
+void sim_disks_show(struct seq_file *m, struct sim_disks *disks,
+		    unsigned int dev_index);
+
+/*
+ * A guest data buffer: the one GPA range of a GPA-direct packet, in the
+ * host's private copy of the packet.  The ring checked that the PFNs are
+ * RAM and that DIV_ROUND_UP(offset + len, 4096) of them are present.
+ */
+struct sim_gpa_buf {
+	const u8 *pfns;			/* u64 PFNs, not necessarily aligned */
+	u32 offset;			/* of the data in the first page */
+	u32 len;			/* bytes, 0: no buffer */
+};
+
+/* What a SCSI command did, for the counters (sim_scsi_cmd.done). */
+#define SIM_SCSI_DID_READ	BIT(0)
+#define SIM_SCSI_DID_WRITE	BIT(1)
+#define SIM_SCSI_DID_FUA	BIT(2)
+#define SIM_SCSI_DID_FLUSH	BIT(3)
+#define SIM_SCSI_DID_UNMAP	BIT(4)
+#define SIM_SCSI_DID_WRITE_SAME	BIT(5)
+
+#define SIM_SCSI_SENSE_LEN	18	/* fixed format, no extra bytes */
+
+/**
+ * struct sim_scsi_cmd - one SCSI command for sim_scsi_execute()
+ * @cdb: command descriptor block, @cdb_len bytes (1..16)
+ * @cdb_len: CDB bytes valid
+ * @path_id: SCSI bus; disks exist on path 0 only
+ * @target_id: target
+ * @lun: logical unit
+ * @data_in: VSTOR_DATA_IN (to the guest), VSTOR_DATA_OUT or
+ *	VSTOR_DATA_NONE
+ * @buf: the guest's data buffer (len 0: none)
+ * @srb_status: result: SRB_STATUS_* (AUTOSENSE_VALID set with @sense_len)
+ * @scsi_status: result: SAM status byte
+ * @transferred: result: bytes moved to or from @buf
+ * @sense: result: fixed-format sense data, @sense_len bytes
+ * @sense_len: result: 0 or SIM_SCSI_SENSE_LEN
+ * @done: result: SIM_SCSI_DID_* of what the command did
+ * @bytes: result: data bytes read from or written to the disk
+ */
+struct sim_scsi_cmd {
+	const u8 *cdb;
+	u8 cdb_len;
+	u8 path_id;
+	u8 target_id;
+	u8 lun;
+	u8 data_in;
+	struct sim_gpa_buf buf;
+	u8 srb_status;
+	u8 scsi_status;
+	u32 transferred;
+	u8 sense[SIM_SCSI_SENSE_LEN];
+	u8 sense_len;
+	u32 done;
+	u64 bytes;
+};
+
+/* sim_scsi.c */
+void sim_scsi_execute(struct sim_disks *disks, struct sim_scsi_cmd *cmd);
+
+/* sim_stor.c: debugfs "storvsp" and "storvsp_ctl" */
+void sim_stor_show(struct seq_file *m);
+int sim_stor_ctl(const char *cmd);
 
 /*
  * Server internals, shared by sim_server.c, sim_gpadl.c and sim_chan.c
@@ -247,6 +420,7 @@ struct sim_dev {
 	unsigned int index;		/* per kind */
 	guid_t instance;
 	struct sim_chan *chan;		/* primary offer in this connection */
+	void *priv;			/* kind->dev_priv_size bytes */
 };
 
 /* A GPADL: in progress (sim_srv.gpadl_pending) or created (chan). */
@@ -308,6 +482,7 @@ struct sim_chan {
 	unsigned long rx_hold;		/* SIM_CHAN_HOLD_*; cleared at open */
 	struct work_struct work;	/* on target_vp's CPU */
 	void *priv;			/* kind->priv_size bytes */
+	void *dev_priv;			/* the device's; NULL once it is gone */
 };
 
 /* A guest message as posted. */

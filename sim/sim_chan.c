@@ -47,6 +47,46 @@ const struct sim_dev_kind *sim_chan_kind(const struct sim_chan *chan)
 	return chan->kind;
 }
 
+/**
+ * sim_chan_dev_priv() - the state of the device a channel belongs to
+ * @chan: primary channel or sub-channel
+ *
+ * The same for every channel of the device (struct sim_dev_kind
+ * dev_priv_size); it outlives channels and connections.  Valid while the
+ * channel runs (start .. stop) and under sim_srv.lock.
+ *
+ * Return: the device's state, NULL once the device was rescinded (only
+ * @show can see that) or when its kind has none.
+ */
+void *sim_chan_dev_priv(const struct sim_chan *chan)
+{
+	return chan->dev_priv;
+}
+
+/**
+ * sim_chan_target_cpu() - the CPU a channel's work and interrupts run on
+ * @chan: channel
+ *
+ * Return: the target VP of the OPENCHANNEL (VP index == CPU number here).
+ */
+u32 sim_chan_target_cpu(const struct sim_chan *chan)
+{
+	return READ_ONCE(chan->target_vp);
+}
+
+/**
+ * sim_chan_is_open() - has the guest opened the channel?
+ * @chan: channel
+ *
+ * sim_srv.lock held (for a stable answer).
+ *
+ * Return: true between OPENCHANNEL and CLOSECHANNEL (or the teardown).
+ */
+bool sim_chan_is_open(const struct sim_chan *chan)
+{
+	return chan->state == SIM_CHAN_OPEN;
+}
+
 /* Interrupt the guest for this channel (host.md 2.8, vmbus.md 6.1). */
 static void sim_chan_signal(struct sim_chan *chan)
 {

@@ -28,7 +28,7 @@ MODULE_PARM_DESC(max_version,
 static char *devices = "";
 module_param(devices, charp, 0444);
 MODULE_PARM_DESC(devices,
-		 "Comma-separated device kinds offered at connect (heartbeat, shutdown, echo); empty: heartbeat,shutdown");
+		 "Comma-separated device kinds offered at connect (heartbeat, shutdown, echo, scsi); empty: heartbeat,shutdown");
 
 unsigned int sim_heartbeat_ms = 1000;
 module_param_named(heartbeat_ms, sim_heartbeat_ms, uint, 0644);
@@ -81,6 +81,9 @@ static const char *const sim_viol_names[SIM_V_COUNT] = {
 	[SIM_V_IC_HEARTBEAT] = "ic-heartbeat",
 	[SIM_V_ECHO_OP] = "echo-op",
 	[SIM_V_ECHO_PROTO] = "echo-proto",
+	[SIM_V_STOR_PKT] = "stor-pkt",
+	[SIM_V_STOR_STATE] = "stor-state",
+	[SIM_V_STOR_SRB] = "stor-srb",
 };
 
 static atomic_t sim_viol_count[SIM_V_COUNT];
@@ -519,12 +522,13 @@ static struct sim_ctl sim_ctl_rescind_file = { .run = sim_ctl_rescind };
 static struct sim_ctl sim_ctl_offer_file = { .run = sim_server_hot_add };
 static struct sim_ctl sim_ctl_reconnect_file = { .run = vmbus_sim_reconnect };
 static struct sim_ctl sim_ctl_shutdown_file = { .run = sim_ctl_shutdown };
+static struct sim_ctl sim_ctl_storvsp_file = { .run = sim_stor_ctl };
 
 static ssize_t sim_ctl_write(struct file *file, const char __user *buf,
 			     size_t count, loff_t *ppos)
 {
 	const struct sim_ctl *ctl = file_inode(file)->i_private;
-	char cmd[32];
+	char cmd[128];
 	int ret;
 
 	ret = sim_get_cmd(cmd, sizeof(cmd), buf, count);
@@ -598,6 +602,13 @@ static int sim_echo_file_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(sim_echo_file);
 
+static int sim_storvsp_file_show(struct seq_file *m, void *v)
+{
+	sim_stor_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(sim_storvsp_file);
+
 static const struct file_operations sim_fault_fops = {
 	.owner = THIS_MODULE,
 	.open = sim_fault_open,
@@ -627,6 +638,9 @@ static void sim_debugfs_init(void)
 	debugfs_create_file("shutdown", 0200, d, &sim_ctl_shutdown_file,
 			    &sim_ctl_fops);
 	debugfs_create_file("fault", 0644, d, NULL, &sim_fault_fops);
+	debugfs_create_file("storvsp", 0444, d, NULL, &sim_storvsp_file_fops);
+	debugfs_create_file("storvsp_ctl", 0200, d, &sim_ctl_storvsp_file,
+			    &sim_ctl_fops);
 }
 
 /* ------------------------------------------------------------------ */
@@ -756,6 +770,20 @@ int vmbus_sim_fault(const char *mode)
 	return i < 0 ? i : sim_fault_inject(i, 0);
 }
 EXPORT_SYMBOL_GPL(vmbus_sim_fault);
+
+/**
+ * vmbus_sim_storvsp() - a command for the simulated StorVSP
+ * @cmd: as written to debugfs "storvsp_ctl" ("add 0:2 16M", "busy 3")
+ *
+ * For tests.  Process context.
+ *
+ * Return: 0, -EINVAL for bad syntax, -ENODEV, -EEXIST, -ENOENT, -ENOMEM.
+ */
+int vmbus_sim_storvsp(const char *cmd)
+{
+	return sim_stor_ctl(cmd);
+}
+EXPORT_SYMBOL_GPL(vmbus_sim_storvsp);
 
 static int __init sim_init(void)
 {

@@ -43,6 +43,7 @@ static const struct sim_dev_kind *const sim_offer_kinds[] = {
 	&sim_ic_heartbeat,
 	&sim_ic_shutdown,
 	&sim_echo,
+	&sim_scsi,
 };
 
 /* Devices offered when the "devices" parameter is empty. */
@@ -69,16 +70,41 @@ static int sim_offer_kind_id(const char *name)
 	return -EINVAL;
 }
 
+static void sim_offer_dev_free(struct sim_dev *dev)
+{
+	if (dev->kind->dev_exit)
+		dev->kind->dev_exit(dev->priv);
+	kfree(dev->priv);
+	kfree(dev);
+}
+
 static struct sim_dev *sim_offer_dev_add(unsigned int kind_id)
 {
+	const struct sim_dev_kind *kind = sim_offer_kinds[kind_id];
 	unsigned int index = sim_offer_kind_count[kind_id];
 	struct sim_dev *dev;
+	int ret;
 
 	lockdep_assert_held(&sim_srv.lock);
 	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
 	if (!dev)
-		return NULL;
-	dev->kind = sim_offer_kinds[kind_id];
+		return ERR_PTR(-ENOMEM);
+	if (kind->dev_priv_size) {
+		dev->priv = kzalloc(kind->dev_priv_size, GFP_KERNEL);
+		if (!dev->priv) {
+			kfree(dev);
+			return ERR_PTR(-ENOMEM);
+		}
+	}
+	if (kind->dev_init) {
+		ret = kind->dev_init(dev->priv, index);
+		if (ret) {
+			kfree(dev->priv);
+			kfree(dev);
+			return ERR_PTR(ret);
+		}
+	}
+	dev->kind = kind;
 	dev->index = index;
 	/* Fixed derivation: the same devices get the same GUIDs each run. */
 	dev->instance = GUID_INIT(0x5653494d, kind_id, index, 0x80, 0x00,
@@ -128,6 +154,7 @@ static struct sim_chan *sim_offer_new(const struct sim_dev_kind *kind,
 	if (primary) {
 		chan->subindex = ++primary->subs_offered;
 		list_add_tail(&chan->sub_node, &primary->subs);
+		chan->dev_priv = primary->dev_priv;
 	}
 	spin_lock_irqsave(&sim_srv.chan_lock, flags);
 	chan->primary = primary;
@@ -162,6 +189,7 @@ int sim_offer_primary(struct sim_dev *dev)
 	if (IS_ERR(chan))
 		return PTR_ERR(chan);
 	chan->dev = dev;
+	chan->dev_priv = dev->priv;
 	dev->chan = chan;
 	return 0;
 }
@@ -272,7 +300,8 @@ unsigned int sim_server_offer_subchannels(struct sim_chan *chan,
  *
  * Process context.
  *
- * Return: 0, -EINVAL for an unknown kind, -ENOMEM, -ENOSPC.
+ * Return: 0, -EINVAL for an unknown kind, -ENOMEM, -ENOSPC, or the
+ * error of the back end's dev_init.
  */
 int sim_server_hot_add(const char *kind)
 {
@@ -283,8 +312,8 @@ int sim_server_hot_add(const char *kind)
 		return id;
 	mutex_lock(&sim_srv.lock);
 	dev = sim_offer_dev_add(id);
-	if (!dev)
-		ret = -ENOMEM;
+	if (IS_ERR(dev))
+		ret = PTR_ERR(dev);
 	else if (sim_srv.offers_requested)
 		ret = sim_offer_primary(dev);
 	mutex_unlock(&sim_srv.lock);
@@ -327,8 +356,12 @@ int sim_server_rescind(u32 relid)
 				sim_offer_rescind_one(sub);
 		sim_offer_rescind_one(chan);
 		if (chan->dev) {
+			/* No channel of the device runs: its state goes. */
+			list_for_each_entry(sub, &chan->subs, sub_node)
+				sub->dev_priv = NULL;
+			chan->dev_priv = NULL;
 			list_del(&chan->dev->node);
-			kfree(chan->dev);
+			sim_offer_dev_free(chan->dev);
 			chan->dev = NULL;
 		}
 		ret = 0;
@@ -414,6 +447,67 @@ void sim_server_show_devices(struct seq_file *m, const char *group)
 	mutex_unlock(&sim_srv.lock);
 }
 
+/**
+ * sim_server_visit_devs() - visit the devices of a kind
+ * @kind: device kind
+ * @index: only the device with this index among those of @kind (the N
+ *	of a debugfs "scsiN"), or -1 for all of them, in creation order
+ * @fn: called with sim_srv.lock held for each device, with its state,
+ *	index and primary channel (struct sim_dev_ref).  Its channels are
+ *	sim_server_next_chan(); kicks (sim_chan_kick()) are fine, but it
+ *	must not send.  A non-zero return ends the walk.
+ * @arg: passed to @fn in the struct sim_dev_ref
+ *
+ * Process context.  For debugfs readers and writers of a back end.
+ *
+ * Return: -ENODEV when no device matched, else the last result of @fn.
+ */
+int sim_server_visit_devs(const struct sim_dev_kind *kind, int index,
+			  int (*fn)(const struct sim_dev_ref *ref), void *arg)
+{
+	struct sim_dev_ref ref = { .arg = arg };
+	struct sim_dev *dev;
+	int ret = -ENODEV;
+
+	mutex_lock(&sim_srv.lock);
+	list_for_each_entry(dev, &sim_srv.devs, node) {
+		if (dev->kind != kind || (index >= 0 && dev->index != index))
+			continue;
+		ref.priv = dev->priv;
+		ref.index = dev->index;
+		ref.primary = dev->chan;
+		ret = fn(&ref);
+		if (ret)
+			break;
+	}
+	mutex_unlock(&sim_srv.lock);
+	return ret;
+}
+
+/**
+ * sim_server_next_chan() - walk the channels of a device
+ * @primary: the device's primary channel
+ * @prev: NULL to start, else the channel returned last
+ *
+ * sim_srv.lock held (from the callback of sim_server_visit_devs()).
+ *
+ * Return: @primary first, then its sub-channels in index order, then
+ * NULL.
+ */
+struct sim_chan *sim_server_next_chan(struct sim_chan *primary,
+				      struct sim_chan *prev)
+{
+	lockdep_assert_held(&sim_srv.lock);
+	if (!prev)
+		return primary;
+	if (prev == primary)
+		return list_first_entry_or_null(&primary->subs,
+						struct sim_chan, sub_node);
+	if (list_is_last(&prev->sub_node, &primary->subs))
+		return NULL;
+	return list_next_entry(prev, sub_node);
+}
+
 /* ------------------------------------------------------------------ */
 
 static void sim_offer_free_devices(void)
@@ -422,7 +516,7 @@ static void sim_offer_free_devices(void)
 
 	list_for_each_entry_safe(dev, tmp, &sim_srv.devs, node) {
 		list_del(&dev->node);
-		kfree(dev);
+		sim_offer_dev_free(dev);
 	}
 }
 
@@ -432,11 +526,13 @@ static void sim_offer_free_devices(void)
  *
  * Process context, before the core connects.
  *
- * Return: 0, -EINVAL for an unknown kind, -ENOMEM.
+ * Return: 0, -EINVAL for an unknown kind, -ENOMEM, or the error of a
+ * back end's dev_init.
  */
 int sim_offer_init(const char *devices)
 {
 	char *list, *cur, *name;
+	struct sim_dev *dev;
 	int ret = 0, id;
 
 	INIT_WORK(&sim_offer_sub_work, sim_offer_subs);
@@ -457,8 +553,9 @@ int sim_offer_init(const char *devices)
 			ret = -EINVAL;
 			break;
 		}
-		if (!sim_offer_dev_add(id)) {
-			ret = -ENOMEM;
+		dev = sim_offer_dev_add(id);
+		if (IS_ERR(dev)) {
+			ret = PTR_ERR(dev);
 			break;
 		}
 	}

@@ -229,6 +229,8 @@ fi
 if [ -d "$tests_dir" ]; then
 	cp -r "$tests_dir"/. "$root/tests/"
 fi
+# Other test directories (bench/guest) share the guest helpers.
+[ -d "$root/tests/lib" ] || cp -r "$HV_REPO/tests/guest/lib" "$root/tests/lib"
 if [ -n "$filter" ]; then
 	for t in "$root"/tests/[0-9]*.sh; do
 		[ -e "$t" ] || continue

@@ -82,23 +82,58 @@ static int vmbus_bus_match(struct device *dev, struct device_driver *driver)
 	return !!vmbus_match_id(drv, hv_dev);
 }
 
+/*
+ * Hooks a driver may set on its channels, none of which vmbus_close()
+ * clears (upstream drivers set them before vmbus_open()).  They point into
+ * the driver's module: the next driver bound to the device must not call
+ * them.
+ */
+static void vmbus_forget_driver_hooks(struct vmbus_channel *channel)
+{
+	channel->next_request_id_callback = NULL;
+	channel->request_addr_callback = NULL;
+	channel->change_target_cpu_callback = NULL;
+	channel->chn_rescind_callback = NULL;
+	channel->sc_creation_callback = NULL;
+	channel->rqstor_size = 0;
+	channel->max_pkt_size = VMBUS_DEFAULT_MAX_PKT_SIZE;
+}
+
+static void vmbus_device_forget_driver(struct hv_device *hv_dev)
+{
+	struct vmbus_channel *sc;
+
+	vmbus_channel_lock();
+	vmbus_forget_driver_hooks(hv_dev->channel);
+	list_for_each_entry(sc, &hv_dev->channel->sc_list, sc_list)
+		vmbus_forget_driver_hooks(sc);
+	vmbus_channel_unlock();
+}
+
 static int vmbus_bus_probe(struct device *dev)
 {
 	struct hv_driver *drv = drv_to_hv_drv(dev->driver);
 	struct hv_device *hv_dev = device_to_hv_device(dev);
 	const struct hv_vmbus_device_id *id = vmbus_match_id(drv, hv_dev);
+	int ret;
 
 	if (!id || !drv->probe)
 		return -ENODEV;
-	return drv->probe(hv_dev, id);
+	ret = drv->probe(hv_dev, id);
+	if (ret)	/* its channels are closed, its module may go */
+		vmbus_device_forget_driver(hv_dev);
+	return ret;
 }
 
 static void vmbus_bus_remove(struct device *dev)
 {
 	struct hv_driver *drv = drv_to_hv_drv(dev->driver);
+	struct hv_device *hv_dev = device_to_hv_device(dev);
 
 	if (drv->remove)
-		drv->remove(device_to_hv_device(dev));
+		drv->remove(hv_dev);
+	/* The driver closed its channels: nothing calls the hooks now. */
+	vmbus_device_forget_driver(hv_dev);
 }
 
 static void vmbus_bus_shutdown(struct device *dev)

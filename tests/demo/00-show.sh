@@ -1,12 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Demo: load the VMBus core and the simulated host, show what appeared on
-# the bus.
-. /tests/lib.sh
+# Demo: load the VMBus core and the simulated host (ICs and a SCSI
+# controller with three RAM disks), show what appeared on the bus, then use
+# the disks through our hv_storvsc.
+. /tests/lib/disk.sh
 
-for m in hv_vmbus vmbus_sim; do
+for m in hv_vmbus "vmbus_sim devices=heartbeat,shutdown,scsi"; do
 	echo "== modprobe $m"
-	if load "$m"; then
+	# shellcheck disable=SC2086 # module name and parameters
+	if load $m; then
 		pass "demo-load-$m"
 	else
 		fail "demo-load-$m" "modprobe failed"
@@ -45,6 +47,39 @@ echo "== protocol violations counted by the simulated host"
 sed 's/^/    /' "$SIM/violations"
 echo "== the last messages and packets across the host boundary (trace)"
 tail -n 8 "$SIM/trace" | sed 's/^/    /'
+
+echo "== synthetic SCSI: our hv_storvsc on the simulated StorVSP"
+if wait_disks; then
+	pass demo-disks
+else
+	fail demo-disks "the three disks did not appear"
+fi
+dmesg | grep -iE 'hv_storvsc|sd [0-9:]+: \[sd' | sed 's/^\[[^]]*\] /    /' | tail -n 12
+for t in "0 0" "0 1" "1 0"; do
+	# shellcheck disable=SC2086 # target and LUN
+	sd=$(sd_of $t)
+	echo "    target:lun ${t% *}:${t#* } -> /dev/$sd, $(($(disk_bytes "$sd") >> 20)) MiB," \
+		"max I/O $(cat /sys/block/$sd/queue/max_sectors_kb) KiB," \
+		"discard $(cat /sys/block/$sd/queue/discard_max_bytes) B"
+done
+echo "== ext4 on /dev/$(sd_of $DISK_A)"
+modprobe ext4
+mkdir -p "$MNT"
+mkfs.ext4 -q -F "/dev/$(sd_of $DISK_A)" && mount "/dev/$(sd_of $DISK_A)" "$MNT" &&
+	dd if=/dev/urandom of="$MNT/data" bs=1M count=16 2>/dev/null && sync &&
+	df -h "$MNT" | sed 's/^/    /' && umount "$MNT" && pass demo-ext4 ||
+	fail demo-ext4 "mkfs, mount or write failed"
+echo "== fio: 4 KiB random read/write, QD32, crc32c-verified, 5 s, one job per CPU"
+if fio_verify demo "$(sd_of $DISK_B)" 5; then
+	pass demo-fio
+else
+	fail demo-fio "see below"
+fi
+grep -E 'IOPS|err=' /tmp/fio.demo | sed 's/^/    /'
+echo "== the simulated host's view: channels (one per CPU) and disks"
+sed 's/^/    /' "$STOR"
+echo "== protocol violations after the disk I/O"
+sed 's/^/    /' "$SIM/violations"
 
 echo "== lsmod"
 lsmod
