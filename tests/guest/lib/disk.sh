@@ -267,7 +267,8 @@ check_reload() {
 	wait "$_pid" 2>/dev/null
 	check "$1-bind" sh -c "echo $_d >/sys/bus/vmbus/drivers/hv_storvsc/bind"
 	check "$1-disks-back" wait_disks
-	check "$1-rmmod" rmmod hv_storvsc
+	# The SCSI scan of the rebind may hold the module for a moment.
+	check "$1-rmmod" wait_for 10 rmmod hv_storvsc
 	check "$1-bus-still-there" has_class "$SCSI_CLASS"
 	if [ "$1" = debian ]; then
 		check "$1-insmod" insmod "$DEBIAN_STORVSC"
