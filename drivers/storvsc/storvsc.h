@@ -70,7 +70,8 @@ struct storvsc_slot {
 
 /* Driver data of every scsi_cmnd (Scsi_Host template cmd_size). */
 struct storvsc_cmd {
-	u32 seq;			/* its latest issue */
+	u16 nseg;			/* DMA-mapped segments, 0: none */
+	u8 resends;			/* after malformed completions */
 };
 
 /* What a completion means for its command (storvsc_map_srb()). */

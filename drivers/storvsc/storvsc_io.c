@@ -23,6 +23,8 @@
 /* RESET_BUS: its reply, then the requests the reset flushes. */
 #define STORVSC_RESET_TIMEOUT	(30 * HZ)
 #define STORVSC_RESET_DRAIN	(5 * HZ)
+/* A malformed completion: send the command again this often at most. */
+#define STORVSC_MAX_RESENDS	2
 
 /**
  * storvsc_srb_fill() - build the EXECUTE_SRB packet of a command
@@ -143,70 +145,81 @@ static int storvsc_io_send_data(struct storvsc_host *h,
 	return ret;
 }
 
-/**
- * storvsc_io_queuecommand() - send a SCSI command to the host
- * @shost: our host
- * @cmd: the command
- *
- * Context: process or softirq, any CPU.
- * Return: 0 (sent, or completed with an error) or SCSI_MLQUEUE_HOST_BUSY
- * when the ring is full.
+/*
+ * Build and send the packet of a mapped command whose slot is SENT under
+ * @tid.  Returns 0 or the error of the send (nothing went out).
  */
-int storvsc_io_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
+static int storvsc_io_send(struct storvsc_host *h, struct scsi_cmnd *cmd,
+			   u64 tid)
 {
-	struct storvsc_host *h = shost_priv(shost);
-	struct request *rq = scsi_cmd_to_rq(cmd);
 	struct scsi_device *sdev = cmd->device;
-	struct storvsc_slot *slot;
 	struct vstor_packet pkt;
 	struct storvsc_chan *c;
-	int nseg = 0, ret;
-	u32 len, seq;
-	u64 tid;
-
-	/* Host-wide tags, can_queue of them: one slot each. */
-	if (WARN_ON_ONCE((u32)rq->tag >= h->nslots)) {
-		ret = -EINVAL;
-		goto fail;
-	}
-	slot = &h->slots[rq->tag];
+	int ret;
+	u32 len;
 
 	len = storvsc_srb_fill(&pkt, h->version, cmd->cmnd, cmd->cmd_len,
 			       cmd->sc_data_direction, scsi_bufflen(cmd),
 			       sdev->tagged_supported);
-	if (!len) {
-		ret = -EINVAL;
-		goto fail;
-	}
-	pkt.srb.port_number = shost->host_no;
+	if (!len)
+		return -EINVAL;
+	pkt.srb.port_number = sdev->host->host_no;
 	pkt.srb.path_id = sdev->channel;
 	pkt.srb.target_id = sdev->id;
 	pkt.srb.lun = sdev->lun;
-	if (scsi_bufflen(cmd)) {
-		nseg = scsi_dma_map(cmd);
-		if (nseg < 0)
-			return SCSI_MLQUEUE_HOST_BUSY;
-		if (!nseg) {
-			ret = -EINVAL;
-			goto fail;
-		}
-	}
 
-	/* SENT, with the command, before the host can possibly answer. */
-	seq = atomic_inc_return(&h->issue_seq);
-	tid = storvsc_tid(blk_mq_unique_tag(rq), seq);
-	storvsc_cmd(cmd)->seq = seq;
-	slot->cmd = cmd;
-	atomic64_set_release(&slot->state, STORVSC_STATE(seq, STORVSC_CMD_SENT));
 	rcu_read_lock();
 	c = storvsc_chan_pick(h);
-	if (nseg)
-		ret = storvsc_io_send_data(h, c, cmd, nseg, &pkt, len, tid);
+	if (storvsc_cmd(cmd)->nseg)
+		ret = storvsc_io_send_data(h, c, cmd, storvsc_cmd(cmd)->nseg,
+					   &pkt, len, tid);
 	else
 		ret = vmbus_sendpacket(c->channel, &pkt, len, tid,
 				       VM_PKT_DATA_INBAND,
 				       VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);
 	rcu_read_unlock();
+	return ret == -ENOSPC ? -EAGAIN : ret;
+}
+
+/* A new sequence number, and the ID of that issue of @cmd. */
+static u64 storvsc_io_next_tid(struct storvsc_host *h, struct scsi_cmnd *cmd)
+{
+	return storvsc_tid(blk_mq_unique_tag(scsi_cmd_to_rq(cmd)),
+			   atomic_inc_return(&h->issue_seq));
+}
+
+/*
+ * Send one issue of a command.  Returns 0 once it is with the host (or a
+ * removal took it over meanwhile, and completed it); else nothing is
+ * left mapped or SENT and the error says why: -EAGAIN (ring full, or no
+ * DMA mapping now), -ENODEV (rescinded), -EINVAL, -EIO.
+ */
+static int storvsc_io_issue(struct storvsc_host *h, struct scsi_cmnd *cmd)
+{
+	struct storvsc_cmd *sc = storvsc_cmd(cmd);
+	u32 tag = scsi_cmd_to_rq(cmd)->tag;
+	struct storvsc_slot *slot;
+	int nseg = 0, ret;
+	u64 tid;
+
+	/* Host-wide tags, can_queue of them: one slot each. */
+	if (WARN_ON_ONCE(tag >= h->nslots))
+		return -EINVAL;
+	slot = &h->slots[tag];
+	if (scsi_bufflen(cmd)) {
+		nseg = scsi_dma_map(cmd);
+		if (nseg <= 0)
+			return nseg ? -EAGAIN : -EINVAL;
+	}
+	sc->nseg = nseg;
+	sc->resends = 0;
+
+	/* SENT, with the command, before the host can possibly answer. */
+	tid = storvsc_io_next_tid(h, cmd);
+	slot->cmd = cmd;
+	atomic64_set_release(&slot->state,
+			     STORVSC_STATE(tid >> 32, STORVSC_CMD_SENT));
+	ret = storvsc_io_send(h, cmd, tid);
 	if (likely(!ret))
 		return 0;
 
@@ -218,17 +231,78 @@ int storvsc_io_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
 		return 0;
 	if (nseg)
 		scsi_dma_unmap(cmd);
-	if (ret == -EAGAIN || ret == -ENOSPC)
-		return SCSI_MLQUEUE_HOST_BUSY;
-fail:
-	if (ret == -ENODEV) {
+	return ret;
+}
+
+/* End a command that could not be sent. */
+static void storvsc_io_fail(struct scsi_cmnd *cmd, int err)
+{
+	if (err == -ENODEV) {
 		cmd->result = DID_NO_CONNECT << 16;
 	} else {
-		scmd_printk(KERN_ERR, cmd, "not sent (%d)\n", ret);
+		scmd_printk(KERN_ERR, cmd, "not sent (%d)\n", err);
 		cmd->result = DID_ERROR << 16;
 	}
 	scsi_done(cmd);
+}
+
+/**
+ * storvsc_io_queuecommand() - send a SCSI command to the host
+ * @shost: our host
+ * @cmd: the command
+ *
+ * Context: process or softirq, any CPU.
+ * Return: 0 (sent, or completed with an error) or SCSI_MLQUEUE_HOST_BUSY
+ * when the ring is full.
+ */
+int storvsc_io_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
+{
+	int ret = storvsc_io_issue(shost_priv(shost), cmd);
+
+	if (ret == -EAGAIN)
+		return SCSI_MLQUEUE_HOST_BUSY;
+	if (ret)
+		storvsc_io_fail(cmd, ret);
 	return 0;
+}
+
+/*
+ * The host answered @tid with garbage.  If that is a live issue, it is
+ * ours now: send the command again under a new ID without its slot ever
+ * leaving SENT (so error handling never sees it ended in between), and
+ * after STORVSC_MAX_RESENDS fail it with DID_ERROR, which the midlayer
+ * retries.  Asking the host again first matters for error handling's own
+ * commands: the midlayer does not retry them, and one failed TEST UNIT
+ * READY after a reset takes the LUN offline.
+ * Returns false if @tid is not a live issue.
+ */
+static bool storvsc_io_resend(struct storvsc_host *h,
+			      struct storvsc_slot *slot, u64 tid)
+{
+	s64 sent = STORVSC_STATE(tid >> 32, STORVSC_CMD_SENT);
+	u32 seq = atomic_inc_return(&h->issue_seq);
+	struct scsi_cmnd *cmd;
+	int ret = -EIO;
+	u64 ntid;
+
+	if (!atomic64_try_cmpxchg(&slot->state, &sent,
+				  STORVSC_STATE(seq, STORVSC_CMD_SENT)))
+		return false;
+	cmd = slot->cmd;
+	ntid = storvsc_tid(blk_mq_unique_tag(scsi_cmd_to_rq(cmd)), seq);
+	if (storvsc_cmd(cmd)->resends++ < STORVSC_MAX_RESENDS) {
+		ret = storvsc_io_send(h, cmd, ntid);
+		if (!ret)
+			return true;
+	}
+	if (!storvsc_slot_finish(slot, ntid, STORVSC_CMD_DONE))
+		return true;	/* abandoned meanwhile: not ours to end */
+	if (storvsc_cmd(cmd)->nseg)
+		scsi_dma_unmap(cmd);
+	cmd->result = (ret == -ENODEV ? DID_NO_CONNECT : DID_ERROR) << 16;
+	scsi_set_resid(cmd, scsi_bufflen(cmd));
+	scsi_done(cmd);
+	return true;
 }
 
 static void storvsc_io_complete(struct storvsc_host *h, u64 tid,
@@ -242,6 +316,12 @@ static void storvsc_io_complete(struct storvsc_host *h, u64 tid,
 
 	/* The table may still be being set up (a host sending garbage). */
 	slot = storvsc_slot_find(h->slots, smp_load_acquire(&h->nslots), tid);
+	err = storvsc_check_packet(pkt, len, tid, h->version);
+	if (err)
+		dev_err_ratelimited(dev, "malformed completion %#llx (%u bytes, operation %u, %d)\n",
+				    tid, len, pkt->operation, err);
+	if (slot && err && storvsc_io_resend(h, slot, tid))
+		return;
 	if (!slot || !storvsc_slot_finish(slot, tid, STORVSC_CMD_DONE)) {
 		dev_warn_ratelimited(dev, "completion %#llx matches no request: dropped\n",
 				     tid);
@@ -249,15 +329,13 @@ static void storvsc_io_complete(struct storvsc_host *h, u64 tid,
 	}
 	/* Ours alone now: the cmpxchg ordered this after the issue's write. */
 	cmd = slot->cmd;
-	scsi_dma_unmap(cmd);
-
-	err = storvsc_check_packet(pkt, len, tid, h->version);
-	if (!err)
-		err = storvsc_check_srb(&pkt->srb, scsi_bufflen(cmd));
+	if (storvsc_cmd(cmd)->nseg)
+		scsi_dma_unmap(cmd);
+	err = storvsc_check_srb(&pkt->srb, scsi_bufflen(cmd));
 	if (err) {
 		/* Ours to end: the midlayer retries DID_ERROR. */
-		dev_err_ratelimited(dev, "malformed completion %#llx (%u bytes, operation %u, %d): failing the command\n",
-				    tid, len, pkt->operation, err);
+		dev_err_ratelimited(dev, "completion %#llx not believable (%d): failing the command\n",
+				    tid, err);
 		cmd->result = DID_ERROR << 16;
 		scsi_set_resid(cmd, scsi_bufflen(cmd));
 		scsi_done(cmd);
@@ -376,7 +454,8 @@ unsigned int storvsc_io_abandon(struct storvsc_host *h, int host_byte,
 		if (!done)
 			continue;
 		cmd = slot->cmd;
-		scsi_dma_unmap(cmd);
+		if (storvsc_cmd(cmd)->nseg)
+			scsi_dma_unmap(cmd);
 		cmd->result = host_byte << 16;
 		scsi_done(cmd);
 	}
@@ -394,10 +473,11 @@ unsigned int storvsc_io_abandon(struct storvsc_host *h, int host_byte,
 int storvsc_io_eh_abort(struct scsi_cmnd *cmd)
 {
 	struct storvsc_host *h = shost_priv(cmd->device->host);
-	int tag = scsi_cmd_to_rq(cmd)->tag;
-	u64 sent = STORVSC_STATE(storvsc_cmd(cmd)->seq, STORVSC_CMD_SENT);
+	u32 tag = scsi_cmd_to_rq(cmd)->tag;
 
-	if ((u32)tag < h->nslots && atomic64_read(&h->slots[tag].state) == sent)
+	/* While the command has its tag, the tag's slot is its own. */
+	if (tag < h->nslots &&
+	    (u32)atomic64_read(&h->slots[tag].state) == STORVSC_CMD_SENT)
 		return FAILED;
 	return SUCCESS;
 }
