@@ -247,6 +247,7 @@ static void echo_gpa_direct(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, echo_open(ec, echo.hdev->channel, 4, 4), 0);
 
 	/* One range crossing a page boundary. */
+	mpb.d.rangecount = 1;
 	mpb.d.range.len = len;
 	mpb.d.range.offset = off;
 	mpb.d.range.pfn_array[0] = virt_to_hvpfn(buf);

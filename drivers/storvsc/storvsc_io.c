@@ -133,6 +133,7 @@ static int storvsc_io_send_data(struct storvsc_host *h,
 	/* This CPU's scratch descriptor: no other user while BHs are off. */
 	local_bh_disable();
 	desc = this_cpu_ptr(h->mpb);
+	desc->rangecount = 1;
 	npfn = storvsc_io_build_range(&desc->range, h->max_pfns,
 				      scsi_sglist(cmd), nseg, scsi_bufflen(cmd));
 	if (npfn < 0)

@@ -642,7 +642,8 @@ EXPORT_SYMBOL_GPL(vmbus_sendpacket);
 /**
  * vmbus_sendpacket_mpb_desc() - send a GPA-direct packet with a range list
  * @channel: open channel
- * @desc: packet header with rangecount and ranges filled in by the caller
+ * @desc: packet header with rangecount and the ranges (struct hv_mpb_array,
+ *	back to back, each followed by its PFNs) filled in by the caller
  * @desc_size: bytes of @desc (multiple of 8)
  * @buffer: in-band payload following the ranges
  * @bufferlen: payload bytes
@@ -671,7 +672,6 @@ int vmbus_sendpacket_mpb_desc(struct vmbus_channel *channel,
 	desc->length8 = ALIGN(len, 8) >> 3;
 	desc->transactionid = 0;
 	desc->reserved = 0;
-	desc->rangecount = 1;
 	return vmbus_channel_write(channel, kv, ARRAY_SIZE(kv), requestid, NULL);
 }
 EXPORT_SYMBOL_GPL(vmbus_sendpacket_mpb_desc);
