@@ -220,8 +220,7 @@ struct nvsp_msg {
 } __packed;
 
 /* Bytes of a message up to and including the named body member. */
-#define NVSP_MSG_LEN(member) \
-	(offsetof(struct nvsp_msg, member) + sizeof_field(struct nvsp_msg, member))
+#define NVSP_MSG_LEN(member)	offsetofend(struct nvsp_msg, member)
 
 static_assert(sizeof(struct nvsp_msg) == NVSP_MSG_SIZE);
 static_assert(offsetof(struct nvsp_msg, ndis_config.capabilities) == 12);

@@ -213,8 +213,7 @@ struct rndis_msg {
 };
 
 #define RNDIS_HDR_LEN		sizeof(struct rndis_msg_hdr)
-#define RNDIS_LEN(member) \
-	(offsetof(struct rndis_msg, member) + sizeof_field(struct rndis_msg, member))
+#define RNDIS_LEN(member)	offsetofend(struct rndis_msg, member)
 #define RNDIS_PACKET_LEN	RNDIS_LEN(pkt)
 
 static_assert(RNDIS_PACKET_LEN == 44);

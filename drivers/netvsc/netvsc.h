@@ -75,7 +75,7 @@
 #define NETVSC_RING_DEFAULT	(512 * 1024)	/* bytes per direction */
 #define NETVSC_RING_MIN		(64 * 1024)
 #define NETVSC_RECV_BUF_DEFAULT	(16u << 20)
-#define NETVSC_SEND_BUF_DEFAULT	(1u << 20)
+#define NETVSC_SEND_BUF_DEFAULT	(1024u * 1024)
 #define NETVSC_BUF_MIN		(64u * 1024)
 /* Slot and section sizes the guest assumes when sizing for ethtool -G. */
 #define NETVSC_RECV_SLOT_GUESS	1728
@@ -351,8 +351,10 @@ static inline struct netvsc_dev *netvsc_priv(const struct net_device *ndev)
 
 /* Rate-limited device messages about what the host sent. */
 #define netvsc_host_err(nd, counter, fmt, ...) do {			\
-	atomic_long_inc(&(nd)->err.counter);				\
-	dev_err_ratelimited(&(nd)->hdev->device, fmt, ##__VA_ARGS__);	\
+	struct netvsc_dev *__nd = (nd);					\
+									\
+	atomic_long_inc(&__nd->err.counter);				\
+	dev_err_ratelimited(&__nd->hdev->device, fmt, ##__VA_ARGS__);	\
 } while (0)
 
 /* ---- netvsc_drv.c ---- */
