@@ -8,6 +8,7 @@
 #   build        make W=1, no warning from our files           1 test
 #   sparse       make W=1 C=2, no sparse warning/error          1 test
 #   checkpatch   checkpatch.pl --strict on our *.c / *.h        1 test
+#                (tests/tools/*.c, the guest's static tools, too)
 #   dkms         dkms add + build through dkms.conf             1 test
 #   kunit        scripts/kunit.sh: one test per KUnit case
 #   integration  tests/run.sh: one test per guest result line
@@ -190,12 +191,12 @@ if want checkpatch; then
 			[ -f "$f" ] && files+=("$f")
 		done < <(git -C "$HV_REPO" ls-files -z --cached --others --exclude-standard \
 			-- 'drivers/*.[ch]' 'sim/*.[ch]' 'include/*.[ch]' 'kunit/*.[ch]' \
-			'tests/modules/*.[ch]' |
+			'tests/modules/*.[ch]' 'tests/tools/*.[ch]' |
 			sort -zu)
 	else
 		while IFS= read -r -d '' f; do
 			files+=("${f#./}")
-		done < <(find drivers sim include kunit tests/modules -name '*.[ch]' -print0 2>/dev/null | sort -z)
+		done < <(find drivers sim include kunit tests/modules tests/tools -name '*.[ch]' -print0 2>/dev/null | sort -z)
 	fi
 	if [ ! -f "$cp_pl" ]; then
 		fail "checkpatch: $cp_pl missing (scripts/deps.sh check)"
