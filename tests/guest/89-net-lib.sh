@@ -18,8 +18,8 @@ cleanup() {
 
 check veth-module modprobe veth
 check netns-mounts-run test -d /run
-check veth-create ip link add va type veth peer name vb
-check pair-setup pair_setup va vb 9000
+require veth-create ip link add va type veth peer name vb
+require pair-setup pair_setup va vb 9000
 check mtu-9000 test "$(in_ns "$NS_A" cat /sys/class/net/va/mtu)" = 9000
 check ns-isolated sh -c "! test -e /sys/class/net/va"
 check ns-own-sysfs in_ns "$NS_B" test -e /sys/class/net/vb
@@ -144,6 +144,18 @@ t1=$(eth_sum "$NS_B" vb 'xdp_tx$')
 echo "INFO: xdp_tx $t0 -> $t1, sender's rx_packets $rx0 -> $rx1"
 check xdp-tx-counted test $((t1 - t0)) -ge "$n"
 check xdp-tx-reflected test $((rx1 - rx0)) -ge "$n"
+
+# swap: back to the sender, addressed to it: its IP layer sees echo requests
+# for an address not its own (InAddrErrors), one per frame.
+e0=$(ip_in_addr_errors "$NS_A")
+t0=$(eth_sum "$NS_B" vb 'xdp_tx$')
+check xdp-swap xdp "$NS_B" vb swap
+check xdp-swap-no-reply test "$(ping_lost "$NS_A" "$B4" "$n")" = "$n"
+e1=$(ip_in_addr_errors "$NS_A")
+t1=$(eth_sum "$NS_B" vb 'xdp_tx$')
+echo "INFO: swap: xdp_tx $t0 -> $t1, sender's InAddrErrors $e0 -> $e1"
+check xdp-swap-counted test $((t1 - t0)) -ge "$n"
+check xdp-swap-returned test $((e1 - e0)) -ge "$n"
 
 # Redirect: frames arriving on vb leave through vc (NS_B) to vd (hvC).
 check veth2-create in_ns "$NS_B" "$IP" link add vc type veth peer name vd

@@ -3,10 +3,13 @@
  * xdpload: attach a one-verdict XDP program to a network interface, for the
  * guest network tests (no clang, no libbpf).
  *
- *   xdpload [-d|-s|-a] [-f] IFACE pass|drop|tx|aborted|redirect:IFINDEX|off
+ *   xdpload [-d|-s|-a] [-f] IFACE pass|drop|tx|swap|aborted|redirect:IFINDEX|off
  *
  * The program is built from raw instructions: "r0 = verdict; exit", or for
- * redirect "r1 = ifindex; r2 = 0; call bpf_redirect; exit".  It is loaded
+ * redirect "r1 = ifindex; r2 = 0; call bpf_redirect; exit".  "swap" swaps
+ * the Ethernet destination and source addresses and returns XDP_TX, so the
+ * frame goes back to its sender, who can count it (plain "tx" sends it
+ * back addressed to the interface itself, which a switch does not return).  It is loaded
  * with bpf(BPF_PROG_LOAD) and attached with an RTM_SETLINK netlink request
  * carrying IFLA_XDP.  The kernel keeps the program while it is attached, so
  * the tool exits right away.  "off" detaches whatever program is attached,
@@ -45,13 +48,21 @@
 #define INSN_MOV64_IMM	(BPF_ALU64 | BPF_MOV | BPF_K)
 #define INSN_CALL	(BPF_JMP | BPF_CALL)
 #define INSN_EXIT	(BPF_JMP | BPF_EXIT)
+#define INSN_MOV64_REG	(BPF_ALU64 | BPF_MOV | BPF_X)
+#define INSN_ADD64_IMM	(BPF_ALU64 | BPF_ADD | BPF_K)
+#define INSN_JGT_REG	(BPF_JMP | BPF_JGT | BPF_X)
+#define INSN_LDX(size)	(BPF_LDX | BPF_MEM | (size))
+#define INSN_STX(size)	(BPF_STX | BPF_MEM | (size))
+
+/* Verdict value of "swap": not an XDP action, a program of its own. */
+#define VERDICT_SWAP	(-1)
 
 static const char *prog_name = "xdpload";
 
 static void print_usage(void)
 {
 	fprintf(stderr,
-		"usage: %s [-d|-s|-a] [-f] IFACE pass|drop|tx|aborted|redirect:IFINDEX|off\n"
+		"usage: %s [-d|-s|-a] [-f] IFACE pass|drop|tx|swap|aborted|redirect:IFINDEX|off\n"
 		"  -d native (driver) mode only (default)\n"
 		"  -s generic (skb) mode\n"
 		"  -a native mode, generic if the driver has no native XDP\n"
@@ -71,27 +82,72 @@ static struct bpf_insn insn(__u8 code, __u8 dst, __s32 imm)
 	return i;
 }
 
+static struct bpf_insn insn_mem(__u8 code, __u8 dst, __u8 src, __s16 off)
+{
+	struct bpf_insn i = insn(code, dst, 0);
+
+	i.src_reg = src;
+	i.off = off;
+	return i;
+}
+
+/*
+ * The "swap" program: if the frame holds an Ethernet header, exchange its
+ * destination (bytes 0-5) and source (6-11) addresses and return XDP_TX;
+ * else XDP_PASS.  r1 = struct xdp_md *: data at +0, data_end at +4.
+ * Returns the number of instructions.
+ */
+static unsigned int swap_prog(struct bpf_insn *p)
+{
+	unsigned int n = 0;
+
+	p[n++] = insn_mem(INSN_LDX(BPF_W), BPF_REG_2, BPF_REG_1, 0);
+	p[n++] = insn_mem(INSN_LDX(BPF_W), BPF_REG_3, BPF_REG_1, 4);
+	p[n++] = insn_mem(INSN_MOV64_REG, BPF_REG_4, BPF_REG_2, 0);
+	p[n++] = insn(INSN_ADD64_IMM, BPF_REG_4, 14);
+	/* if (data + 14 > data_end) goto pass: 10 instructions ahead */
+	p[n++] = insn_mem(INSN_JGT_REG, BPF_REG_4, BPF_REG_3, 10);
+	p[n++] = insn_mem(INSN_LDX(BPF_W), BPF_REG_4, BPF_REG_2, 0);
+	p[n++] = insn_mem(INSN_LDX(BPF_H), BPF_REG_5, BPF_REG_2, 4);
+	p[n++] = insn_mem(INSN_LDX(BPF_W), BPF_REG_6, BPF_REG_2, 6);
+	p[n++] = insn_mem(INSN_LDX(BPF_H), BPF_REG_7, BPF_REG_2, 10);
+	p[n++] = insn_mem(INSN_STX(BPF_W), BPF_REG_2, BPF_REG_6, 0);
+	p[n++] = insn_mem(INSN_STX(BPF_H), BPF_REG_2, BPF_REG_7, 4);
+	p[n++] = insn_mem(INSN_STX(BPF_W), BPF_REG_2, BPF_REG_4, 6);
+	p[n++] = insn_mem(INSN_STX(BPF_H), BPF_REG_2, BPF_REG_5, 10);
+	p[n++] = insn(INSN_MOV64_IMM, BPF_REG_0, XDP_TX);
+	p[n++] = insn(INSN_EXIT, 0, 0);
+	/* pass: */
+	p[n++] = insn(INSN_MOV64_IMM, BPF_REG_0, XDP_PASS);
+	p[n++] = insn(INSN_EXIT, 0, 0);
+	return n;
+}
+
 /*
  * Load the program; returns its fd or -1 (message printed).  ifindex < 0:
- * return the fixed verdict, else redirect to that interface.  FRAGS: the
+ * return the fixed verdict (or run the swap program), else redirect to
+ * that interface.  FRAGS: the
  * program copes with multi-buffer frames (it never looks at the data).
  */
 static int load_prog(int verdict, int ifindex, int frags)
 {
 	static char log[65536];
-	struct bpf_insn prog[4];
+	struct bpf_insn prog[20];
 	union bpf_attr attr;
 	unsigned int n = 0;
 	int fd;
 
-	if (ifindex < 0) {
+	if (verdict == VERDICT_SWAP) {
+		n = swap_prog(prog);
+	} else if (ifindex < 0) {
 		prog[n++] = insn(INSN_MOV64_IMM, BPF_REG_0, verdict);
+		prog[n++] = insn(INSN_EXIT, 0, 0);
 	} else {
 		prog[n++] = insn(INSN_MOV64_IMM, BPF_REG_1, ifindex);
 		prog[n++] = insn(INSN_MOV64_IMM, BPF_REG_2, 0);
 		prog[n++] = insn(INSN_CALL, 0, BPF_FUNC_redirect);
+		prog[n++] = insn(INSN_EXIT, 0, 0);
 	}
-	prog[n++] = insn(INSN_EXIT, 0, 0);
 
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_type = BPF_PROG_TYPE_XDP;
@@ -271,6 +327,8 @@ int main(int argc, char **argv)
 		verdict = XDP_DROP;
 	} else if (!strcmp(v, "tx")) {
 		verdict = XDP_TX;
+	} else if (!strcmp(v, "swap")) {
+		verdict = VERDICT_SWAP;
 	} else if (!strcmp(v, "aborted")) {
 		verdict = XDP_ABORTED;
 	} else if (!strncmp(v, "redirect:", 9)) {

@@ -50,6 +50,20 @@ in_ns() {
 	fi
 }
 
+# require NAME COMMAND...: like check, but a failure ends the test (what
+# follows would only fail for the same reason, slowly).
+require() {
+	_rn=$1
+	shift
+	if _rout=$("$@" 2>&1); then
+		pass "$_rn"
+	else
+		fail "$_rn" "'$*' exited $?: $(echo "$_rout" | tail -n 3 | tr '\n' ' ' | cut -c1-300); the rest of $HVTEST_NAME is not run"
+		ns_del_all >/dev/null 2>&1
+		finish
+	fi
+}
+
 # --- interfaces and drivers ------------------------------------------------
 
 # nic_is_synthetic IF [NS]: IF's device is a VMBus device of the NIC class.
@@ -332,6 +346,13 @@ xdp() {
 }
 # xdp_attached NS IF: an XDP program is attached (ip link shows prog/xdp).
 xdp_attached() { in_ns "$1" "$IP" -d link show "$2" | grep -q 'prog/xdp'; }
+# ip_in_addr_errors NS: IPv4 packets NS received for an address not its own
+# (how a frame that XDP "swap" sent back shows up at its sender).
+ip_in_addr_errors() {
+	# shellcheck disable=SC2016 # awk program
+	in_ns "$1" awk '$1 == "Ip:" { if (!h) { for (i = 2; i <= NF; i++) c[$i] = i; h = 1 }
+		else print $c["InAddrErrors"] }' /proc/net/snmp
+}
 # ifindex NS IF
 ifindex() { in_ns "$1" cat "/sys/class/net/$2/ifindex"; }
 
@@ -391,4 +412,90 @@ sockperf_rtt() {
 		/avg-rtt=/ { s = $0; sub(/.*avg-rtt=/, "", s); sub(/[^0-9.].*/, "", s); avg = s }
 		/percentile 99.000 =/ { p99 = $NF }
 		END { if (avg == "" || p99 == "") exit 1; print avg, p99 }'
+}
+
+# --- the synthetic NICs of the simulated host ------------------------------------
+# Assumed interfaces of vmbus_sim's "nic" device kind (sim/, branch
+# sim-netvsp): the parameters below; debugfs netvsp (state), netvsp_ctl
+# ("link <nic-index> up|down", "network-change <nic-index>", faults
+# "malformed|ppi0|badrange|badpageset|drop-send|dup-send N"), vswitch;
+# NIC indices count from 0 in the order of nic_macs.  The host's own port
+# on the switch is the netdev hvsw0 (initial namespace).
+NIC_MAC_A=00:15:5d:56:00:01
+NIC_MAC_B=00:15:5d:56:00:02
+NIC_IDX_A=0
+NIC_IDX_B=1
+NET_SIM_PARAMS="devices=heartbeat,shutdown,nic,nic nic_macs=$NIC_MAC_A,$NIC_MAC_B net_max_version=6.1 net_max_subchannels=7"
+HOST_PORT=hvsw0
+# Sizes of the pings over the synthetic NICs (IP packet length).
+[ "$(grep -c hvtest.quick /proc/cmdline)" = 0 ] || NET_SIZES="64 1400 1500 4000 9000"
+
+netvsp_ctl() { echo "$*" >"$NETVSP_CTL"; }
+# The synthetic NIC devices the host offers (VMBus devices of the class).
+nic_devices() { devices_of_class "$NIC_CLASS" | grep -c .; }
+nic_devices_are() { [ "$(nic_devices)" = "$1" ]; }
+
+# net_stack [PARAMS...]: the simulated host afresh with two NICs (vmbus_sim
+# reloaded with NET_SIM_PARAMS and PARAMS), the hotplug helper's automatic
+# driver load done.  Whatever drives the NICs is unloaded first.
+net_stack() {
+	mount_debugfs
+	unload_netvsc || return 1
+	for _m in hv_storvsc hv_utils vmbus_sim; do
+		grep -q "^$_m " /proc/modules || continue
+		wait_for 10 rmmod "$_m" || { echo "rmmod $_m failed"; return 1; }
+	done
+	grep -q '^hv_vmbus ' /proc/modules || modprobe hv_vmbus || return 1
+	# shellcheck disable=SC2086 # a list of parameters
+	modprobe vmbus_sim heartbeat_ms=200 $NET_SIM_PARAMS "$@" || return 1
+	wait_for 20 nic_devices_are 2 || return 1
+	settle 20
+}
+
+# net_setup ours|debian [DRIVER PARAMS...]: two NICs, the driver asked for
+# (loaded afresh), NIC A in NS_A and NIC B in NS_B with MTU NET_MTU (default
+# 9000), carrier on both.  Sets IF_A and IF_B.  The host is reloaded only
+# if it does not offer two NICs.
+net_setup() {
+	if ! grep -q '^vmbus_sim ' /proc/modules || ! nic_devices_are 2; then
+		net_stack || return 1
+	fi
+	settle 20
+	WANT_NICS=2 load_netvsc "$@" || return 1
+	_a=$(nic_by_mac "$NIC_MAC_A") || { echo "no interface with MAC $NIC_MAC_A"; return 1; }
+	_b=$(nic_by_mac "$NIC_MAC_B") || { echo "no interface with MAC $NIC_MAC_B"; return 1; }
+	pair_setup "$_a" "$_b" "${NET_MTU:-9000}"
+}
+
+# net_teardown: namespaces gone, the NICs back in the initial namespace.
+net_teardown() { WANT_NICS=2 ns_del_all; }
+
+# nics_ours: both NICs exist and our hv_netvsc drives them.
+nics_ours() {
+	netvsc_is_ours || { echo "hv_netvsc is not ours (taint $(cat /sys/module/hv_netvsc/taint 2>/dev/null))"; return 1; }
+	[ "$(nic_driver "$IF_A" "$NS_A")" = hv_netvsc ] && [ "$(nic_driver "$IF_B" "$NS_B")" = hv_netvsc ]
+}
+
+# err_sum: the sum of the err_* counters of both NICs (ours).
+err_sum() {
+	echo $(($(eth_sum "$NS_A" "$IF_A" '^err_') + $(eth_sum "$NS_B" "$IF_B" '^err_')))
+}
+# stat_pair NAME: NAME's counter on both NICs, summed.
+stat_pair() {
+	echo $(($(eth_sum "$NS_A" "$IF_A" "^$1\$") + $(eth_sum "$NS_B" "$IF_B" "^$1\$")))
+}
+
+# net_healthy P: the checks after anything disruptive: pings both ways and
+# families, a verified TCP transfer each way.
+net_healthy() {
+	check "$1-ping4" ping_sizes "$NS_A" "$B4" "64 1500"
+	check "$1-ping6" ping_sizes "$NS_B" "$A6" "64 1500"
+	check "$1-tcp-a-to-b" tcp_xfer "$NS_A" "$NS_B" "$B4" "${NET_MIB:-4}"
+	check "$1-tcp-b-to-a" tcp_xfer "$NS_B" "$NS_A" "$A6" "${NET_MIB:-4}"
+}
+
+# netvsp_version: the NVSP version the host shows for NIC A ("version=" on
+# its line of the netvsp file), empty if the file has no such field.
+netvsp_version() {
+	tr ' ' '\n' <"$NETVSP" 2>/dev/null | sed -n 's/^version=//p' | head -n 1
 }
