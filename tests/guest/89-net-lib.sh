@@ -202,6 +202,17 @@ check sockperf-rtt test -n "$rtt"
 check median-odd test "$(median 5 1 3)" = 3
 check median-even test "$(median 4 1 3 2)" = 2
 
+# Debian's hv_netvsc renamed hv_netdeb (for the interop test) loads beside
+# a hv_netvsc, each a VMBus driver of its own.
+check stack-up ensure_stack
+check netdeb-insmod insmod "$DEBIAN_NETDEB"
+netvsc_loaded || check netvsc-modprobe modprobe hv_netvsc
+check netdeb-driver test -d /sys/bus/vmbus/drivers/hv_netdeb
+check netvsc-driver test -d /sys/bus/vmbus/drivers/hv_netvsc
+check netdeb-name grep -q '^hv_netdeb ' /proc/modules
+check netdeb-unload unload_netvsc
+check netdeb-gone sh -c "! grep -qE '^hv_net(deb|vsc) ' /proc/modules"
+
 cleanup
 check ns-deleted test -z "$(ip netns list)"
 check veths-gone sh -c "! $IP link show vc 2>/dev/null && ! $IP link show va 2>/dev/null"
