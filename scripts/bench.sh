@@ -49,19 +49,20 @@ results=$HV_LOGS/qemu-results.log
 table() {
 	sed -n "s/^$1: //p" "$results" | awk -v t1="$2" -v t2="$3" -v t3="$4" -v csv="$5" '
 		function ratio(a, b) {
-			return (a != "n/a" && b != "n/a" && a != "" && b != "" && b + 0 > 0) ?
-				sprintf("%.2f", a / b) : "n/a"
+			if (a == "n/a" || b == "n/a" || a == "" || b == "" || b + 0 <= 0)
+				return "n/a"
+			return sprintf("%.2f", a / b)
 		}
 		function val(x) { return x == "" ? "n/a" : x }
 		{ v[$1, $2] = $3; u[$2] = $4; if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
 		END {
 			if (!n) exit
-			printf "%-18s %12s %12s %12s %10s %10s\n", "test", t1, t2, t3, t1 "/" t2, t1 "/" t3
+			printf "%-18s %12s %12s %12s %13s %13s\n", "test", t1, t2, t3, t1 "/" t2, t1 "/" t3
 			print "test,unit," t1 "," t2 "," t3 "," t1 "/" t2 "," t1 "/" t3 > csv
 			for (i = 1; i <= n; i++) {
 				t = order[i]
 				a = val(v[t1, t]); b = val(v[t2, t]); c = val(v[t3, t])
-				printf "%-18s %12s %12s %12s %10s %10s\n", t " (" u[t] ")", a, b, c,
+				printf "%-18s %12s %12s %12s %13s %13s\n", t " (" u[t] ")", a, b, c,
 					ratio(a, b), ratio(a, c)
 				print t "," u[t] "," a "," b "," c "," ratio(a, b) "," ratio(a, c) > csv
 			}

@@ -399,13 +399,15 @@ iperf_udp_pps() {
 # sockperf_rtt NS_SRV NS_CLI DST SECS: UDP ping-pong round trip, "avg p99"
 # in microseconds.
 sockperf_rtt() {
-	in_ns "$1" sockperf sr -i "$3" -p "$NET_PORT" >/tmp/sockperf-s.log 2>&1 &
+	# A port of its own: the server may take a moment to go.
+	_pp=$((NET_PORT + 10))
+	in_ns "$1" sockperf sr -i "$3" -p "$_pp" >/tmp/sockperf-s.log 2>&1 &
 	_spid=$!
 	sleep 0.5
-	in_ns "$2" sockperf pp -i "$3" -p "$NET_PORT" -t "$4" --full-rtt \
+	in_ns "$2" sockperf pp -i "$3" -p "$_pp" -t "$4" --full-rtt \
 		>/tmp/sockperf-c.log 2>&1
 	_rc=$?
-	kill "$_spid" 2>/dev/null
+	kill -KILL "$_spid" 2>/dev/null
 	wait "$_spid" 2>/dev/null
 	[ "$_rc" = 0 ] || { cat /tmp/sockperf-c.log >&2; return 1; }
 	sed 's/\x1b\[[0-9;]*m//g' /tmp/sockperf-c.log | awk '
