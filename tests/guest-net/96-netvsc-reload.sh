@@ -24,8 +24,16 @@ require setup net_setup ours
 require ours-drive-both nics_ours
 
 # rmmod while a stream runs: the stream fails (the NIC is gone), promptly.
-check stream-start traffic_start "$NS_A" "$NS_B" "$B4" 30
-sleep 2
+# Not through check: the stream's processes must stay this shell's children.
+stream() {
+	if traffic_start "$NS_A" "$NS_B" "$B4" 30; then
+		pass "$1"
+	else
+		fail "$1" "the stream did not start"
+	fi
+	sleep 2
+}
+stream stream-start
 check unbind-under-traffic sh -c "echo $(nic_vmbus_dev "$IF_B" "$NS_B") >/sys/bus/vmbus/drivers/hv_netvsc/unbind"
 check nic-b-gone wait_for 10 sh -c "! $IP netns exec $NS_B test -e /sys/class/net/$IF_B"
 check rmmod-under-traffic wait_for 20 rmmod hv_netvsc
@@ -43,12 +51,13 @@ for r in $(seq 1 "$rounds"); do
 done
 
 # The host goes away under traffic (its NICs are rescinded) and comes back.
-check host-stream traffic_start "$NS_A" "$NS_B" "$B4" 30
-sleep 2
-net_teardown
+stream host-stream
 check rmmod-sim-under-traffic wait_for 20 rmmod vmbus_sim
-check nics-gone wait_for 20 nic_count_is 0
+check nic-a-rescinded wait_for 20 sh -c "! $IP netns exec $NS_A test -e /sys/class/net/$IF_A"
+check nic-b-rescinded wait_for 20 sh -c "! $IP netns exec $NS_B test -e /sys/class/net/$IF_B"
 stop_traffic
+ns_del_all
+check nics-gone test "$(nic_count)" = 0
 check netvsc-still-loaded netvsc_is_ours
 check host-back net_stack
 check host-back-setup net_setup ours
@@ -59,11 +68,12 @@ net_healthy host-back
 relid=$(awk '$2 == "nic" && $6 == 0 { print $1 }' "$SIM/offers" | tail -n 1)
 echo "INFO: offers: $(tr '\n' ';' <"$SIM/offers")"
 if [ -n "$relid" ]; then
-	check rescind-stream traffic_start "$NS_A" "$NS_B" "$B4" 30
-	sleep 2
+	stream rescind-stream
 	check rescind-nic sh -c "echo $relid >$SIM/rescind"
 	check rescinded-relid-gone wait_for 10 relid_gone "$relid"
 	check rescinded-one-left wait_for 10 nic_devices_are 1
+	check rescinded-netdev-gone wait_for 10 sh -c "! $IP netns exec $NS_B test -e /sys/class/net/$IF_B"
+	check other-nic-stays in_ns "$NS_A" test -e "/sys/class/net/$IF_A"
 	stop_traffic
 	check rescind-no-violations violations_zero
 else

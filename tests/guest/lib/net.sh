@@ -156,12 +156,20 @@ pair_setup() {
 
 # ns_del_all: delete every namespace; physical interfaces in them (the
 # synthetic NICs) come back to the initial namespace, veths are destroyed.
+# Processes still in a namespace keep it (and its NICs) alive: they are
+# killed first.
 ns_del_all() {
 	for _n in $(ip netns list 2>/dev/null | cut -d' ' -f1); do
+		for _p in $(ip netns pids "$_n" 2>/dev/null); do
+			kill -KILL "$_p" 2>/dev/null
+		done
 		ip netns del "$_n" || return 1
 	done
-	# Namespaces are dismantled by a work item: wait for the NICs.
-	[ -z "${WANT_NICS:-}" ] || wait_for 20 nic_count_is "$WANT_NICS"
+	# Namespaces are dismantled by a work item: wait for the NICs (if a
+	# driver is there to give them a netdev).
+	[ -n "${WANT_NICS:-}" ] || return 0
+	grep -qE '^hv_net(vsc|deb) ' /proc/modules || return 0
+	wait_for 20 nic_count_is "$WANT_NICS"
 }
 
 # wait_carrier NS IF SECS / wait_no_carrier NS IF SECS
@@ -197,7 +205,9 @@ ping_sizes() {
 	[ "$_lost" = 0 ]
 }
 
-# ping_lost NS DST COUNT [SIZE]: how many of COUNT pings got no answer.
+# ping_lost NS DST COUNT [SIZE]: how many of COUNT pings got no answer;
+# "error: ..." if ping did not send them all (so that a check for "all
+# lost" cannot pass on a ping that never ran).
 ping_lost() {
 	case $2 in
 	*:*) _fam=-6 ;;
@@ -205,7 +215,12 @@ ping_lost() {
 	esac
 	_out=$(in_ns "$1" ping "$_fam" -q -c "$3" -i 0.05 -W 1 -w $(($3 / 5 + 5)) \
 		-s "${4:-56}" "$2" 2>&1)
+	_tx=$(echo "$_out" | sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p')
 	_rx=$(echo "$_out" | sed -n 's/.* \([0-9]*\) packets received.*/\1/p')
+	if [ "${_tx:-0}" != "$3" ]; then
+		echo "error: $(echo "$_out" | tail -n 2 | tr '\n' ' ')"
+		return 1
+	fi
 	echo $(($3 - ${_rx:-0}))
 }
 
@@ -440,6 +455,7 @@ nic_devices_are() { [ "$(nic_devices)" = "$1" ]; }
 # net_stack [PARAMS...]: the simulated host afresh with two NICs (vmbus_sim
 # reloaded with NET_SIM_PARAMS and PARAMS), the hotplug helper's automatic
 # driver load done.  Whatever drives the NICs is unloaded first.
+# shellcheck disable=SC2120 # the tests pass parameters
 net_stack() {
 	mount_debugfs
 	unload_netvsc || return 1
@@ -460,6 +476,7 @@ net_stack() {
 # if it does not offer two NICs.
 net_setup() {
 	if ! grep -q '^vmbus_sim ' /proc/modules || ! nic_devices_are 2; then
+		# shellcheck disable=SC2119
 		net_stack || return 1
 	fi
 	settle 20
