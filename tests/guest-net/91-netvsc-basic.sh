@@ -69,16 +69,31 @@ check no-errors-so-far test "$(err_sum)" = 0
 check tso-used test "$(eth_stat "$NS_A" "$IF_A" tx_tso)" -gt 0
 echo "INFO: rx_csum_ok $(eth_stat "$NS_B" "$IF_B" rx_csum_ok) (the host's checksum info)"
 
-# Many flows spread over the queues (the host hashes them, Toeplitz, onto
-# the sub-channels); per-queue counters show it.
+# Many flows spread over the queues: 8 TCP streams, each sender pinned to
+# a CPU in turn (so that a driver picking the queue by CPU or by flow hash
+# both spread them), each verified; the host hashes them (Toeplitz) onto
+# the sub-channels on the way in.  Per-queue counters show it.
 many_flows() {
-	in_ns "$NS_B" iperf3 -s -1 -p 5301 >/tmp/mf-s.log 2>&1 &
-	_sp=$!
-	sleep 0.5
-	in_ns "$NS_A" iperf3 -c "$B4" -p 5301 -t "${1:-4}" -P 8 >/tmp/mf-c.log 2>&1
-	_rc=$?
-	wait "$_sp"
-	return "$_rc"
+	_secs=${1:-4}
+	_ncpu=$(nproc)
+	for _i in 0 1 2 3 4 5 6 7; do
+		in_ns "$NS_B" netcheck tcp-recv -p $((5301 + _i)) >/tmp/mf-r$_i.log 2>&1 &
+	done
+	for _i in 0 1 2 3 4 5 6 7; do
+		_wait_listening /tmp/mf-r$_i.log || return 1
+		in_ns "$NS_A" taskset -c $((_i % _ncpu)) netcheck tcp-send -t "$_secs" \
+			"$B4" $((5301 + _i)) >/tmp/mf-s$_i.log 2>&1 &
+	done
+	_bad=0
+	for _j in $(jobs -p); do
+		wait "$_j" || _bad=$((_bad + 1))
+	done
+	for _i in 0 1 2 3 4 5 6 7; do
+		_sb=$(sed -n 's/^tcp-send: bytes=//p' /tmp/mf-s$_i.log)
+		grep -q "^tcp-recv: bytes=$_sb pattern_errors=0" /tmp/mf-r$_i.log ||
+			{ echo "flow $_i: $(cat /tmp/mf-s$_i.log /tmp/mf-r$_i.log | tr '\n' ' ')"; _bad=$((_bad + 1)); }
+	done
+	[ "$_bad" = 0 ]
 }
 check many-flows many_flows 4
 rxq=$(eth_nonzero "$NS_B" "$IF_B" '^rx[0-9]+_packets$')
