@@ -8,11 +8,16 @@
 #   build        make W=1, no warning from our files           1 test
 #   sparse       make W=1 C=2, no sparse warning/error          1 test
 #   checkpatch   checkpatch.pl --strict on our *.c / *.h        1 test
+#                (tests/tools/*.c, the guest's static tools, too)
 #   dkms         dkms add + build through dkms.conf             1 test
 #   kunit        scripts/kunit.sh: one test per KUnit case
 #   integration  tests/run.sh: one test per guest result line
 #   smp          tests/run.sh with 1 and with 4 vCPUs, the storage test
 #                only (short fio): one test per guest result line
+#   net          NOT in the default steps (until the synthetic NIC lands):
+#                tests/guest-net/ (our hv_netvsc on the simulated NICs)
+#                with 2 vCPUs, then quick (hvtest.quick) with 1 and 4:
+#                one test per guest result line.  CHECK_STEPS=net make check
 # Prints "PASS: <test>" / "FAIL: <test>[: why]" lines (SKIP: lines are not
 # counted), the tail of the log of a failing step, and at the very end one
 # line "N passed, N failed".  Exit status 0 iff nothing failed and at least
@@ -190,12 +195,12 @@ if want checkpatch; then
 			[ -f "$f" ] && files+=("$f")
 		done < <(git -C "$HV_REPO" ls-files -z --cached --others --exclude-standard \
 			-- 'drivers/*.[ch]' 'sim/*.[ch]' 'include/*.[ch]' 'kunit/*.[ch]' \
-			'tests/modules/*.[ch]' |
+			'tests/modules/*.[ch]' 'tests/tools/*.[ch]' |
 			sort -zu)
 	else
 		while IFS= read -r -d '' f; do
 			files+=("${f#./}")
-		done < <(find drivers sim include kunit tests/modules -name '*.[ch]' -print0 2>/dev/null | sort -z)
+		done < <(find drivers sim include kunit tests/modules tests/tools -name '*.[ch]' -print0 2>/dev/null | sort -z)
 	fi
 	if [ ! -f "$cp_pl" ]; then
 		fail "checkpatch: $cp_pl missing (scripts/deps.sh check)"
@@ -271,6 +276,33 @@ if want smp; then
 		fi
 	done
 	step_done smp "$t0"
+fi
+
+# --- net: the synthetic-NIC tests (opt-in, see the header) ------------------
+if want net; then
+	t0=$(hv_now)
+	for n in 2 1 4; do
+		log=$HV_LOGS/net$n.log
+		rc=0
+		args=(--no-build)
+		kargs=hvtest.quick
+		if [ "$n" = 2 ]; then
+			args=()
+			kargs=
+		fi
+		HV_SMP=$n HV_BUILD=$HV_BUILD/net$n HV_RESULT_PREFIX=net$n \
+			HV_TESTS_DIR=$HV_REPO/tests/guest-net HV_MAKE_ARGS="W=1" \
+			HV_KERNEL_ARGS="$kargs" HV_QEMU_TIMEOUT=${HV_NET_TIMEOUT:-2700} \
+			"$HV_REPO/tests/run.sh" "${args[@]}" \
+			>"$log.results" 2>"$log" </dev/null || rc=$?
+		if ! count_lines "$log.results"; then
+			show_tail "$log" 60
+		elif [ "$rc" != 0 ]; then
+			fail "net$n: tests/run.sh exited $rc"
+			show_tail "$log"
+		fi
+	done
+	step_done net "$t0"
 fi
 
 echo "timings: ${timings[*]/%/,} total $(hv_elapsed "$t_all")"

@@ -18,11 +18,14 @@ task=${1:-check}
 pkgs_build=(build-essential make gcc libc6-dev binutils kmod git rsync xz-utils
 	    linux-image-amd64 linux-headers-amd64 libelf-dev)
 # Boot the Debian kernel under QEMU with a busybox initramfs.
-pkgs_boot=(qemu-system-x86 busybox-static cpio gzip zstd e2fsprogs fio util-linux)
+# (+ the network tests' tools: iproute2's ip and ethtool, iperf3 and sockperf,
+# perl for the renamed Debian hv_netvsc; tests/tools/*.c are built -static.)
+pkgs_boot=(qemu-system-x86 busybox-static cpio gzip zstd e2fsprogs fio util-linux
+	   iproute2 ethtool iperf3 sockperf perl)
 # Static checks and KUnit (kunit.py builds a whole kernel).
 pkgs_check=(sparse perl python3 linux-source-6.1 bc flex bison libssl-dev
 	    dwarves dkms)
-pkgs_bench=(fio iperf3)
+pkgs_bench=(fio iperf3 sockperf)
 
 case $task in
 check) want=("${pkgs_build[@]}" "${pkgs_boot[@]}" "${pkgs_check[@]}") ;;

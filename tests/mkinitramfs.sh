@@ -6,6 +6,9 @@
 # Build the test initramfs for the Debian kernel <kver>:
 #   /bin/busybox + applet links, busybox init as PID 1 (/init, /sbin/init)
 #   /bin/kmod + its shared libraries, modprobe/insmod/... -> kmod
+#   /usr/bin: mke2fs, e2fsck, fio, blkdiscard (storage tests)
+#   /usr/sbin: ip (iproute2), ethtool, iperf3, sockperf (network tests)
+#   /usr/bin: xdpload, netcheck (tests/tools/*.c, built static here)
 #   /lib/modules/<kver>/updates/  our modules (drivers/**.ko, sim/*.ko)
 #   /lib/modules/<kver>/debian/   Debian's hv_utils, hv_netvsc, hv_storvsc
 #                                 (+ extra modules) and their dependencies;
@@ -25,7 +28,7 @@
 #                      removed afterwards; a given DIR is kept)
 #   --debian-modules "m1 m2"  Debian modules to include (default
 #                      "$HV_DEBIAN_MODULES" or "hv_utils hv_netvsc
-#                      hv_storvsc sd_mod ext4 brd")
+#                      hv_storvsc sd_mod ext4 brd veth")
 #   --cmdline-default "k=v ..." harness defaults written to /etc/hvtest.conf
 set -euo pipefail
 
@@ -37,7 +40,7 @@ filter=
 repo_modules=1
 root=
 keep_root=0
-debian_modules=${HV_DEBIAN_MODULES:-hv_utils hv_netvsc hv_storvsc sd_mod ext4 brd}
+debian_modules=${HV_DEBIAN_MODULES:-hv_utils hv_netvsc hv_storvsc sd_mod ext4 brd veth}
 
 usage() {
 	sed -n '3,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
@@ -122,6 +125,37 @@ for d in sbin usr/sbin bin; do
 done
 printf '[defaults]\n' >"$root/etc/mke2fs.conf"
 
+# --- network tools for the network tests and the benchmark ------------------
+# iproute2's ip (netns, XDP state; busybox's ip has neither) replaces the
+# busybox applet links; busybox sh still runs its own applet for a bare
+# "ip", so the tests call /usr/sbin/ip (tests/guest/lib/net.sh).
+for t in ip ethtool iperf3 sockperf; do
+	p=$(PATH=/usr/sbin:/usr/bin:/sbin:/bin command -v "$t") ||
+		hv_die "$t missing (apt-get install iproute2 ethtool iperf3 sockperf, or scripts/deps.sh)"
+	for d in sbin usr/sbin bin usr/bin; do
+		rm -f "$root/$d/$t"
+	done
+	copy_bin "$p" "/usr/sbin/$t"
+	ln -s "/usr/sbin/$t" "$root/sbin/$t"
+done
+mkdir -p "$root/etc/netns" "$root/var"
+ln -sfn /run "$root/var/run"
+# Our own small static tools (tests/tools/*.c): built once per change into
+# build/tools/, copied to /usr/bin.
+mkdir -p "$HV_BUILD/tools"
+for src in "$HV_REPO"/tests/tools/*.c; do
+	[ -e "$src" ] || continue
+	t=$(basename "$src" .c)
+	bin=$HV_BUILD/tools/$t
+	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
+		gcc -static -O2 -Wall -Wextra -Werror -o "$bin.tmp" "$src" ||
+			hv_die "building tests/tools/$t.c failed"
+		mv -f "$bin.tmp" "$bin"
+	fi
+	rm -f "$root/usr/bin/$t" "$root/bin/$t"
+	cp "$bin" "$root/usr/bin/$t"
+done
+
 for t in modprobe insmod rmmod lsmod modinfo depmod; do
 	for d in sbin bin usr/sbin usr/bin; do
 		rm -f "$root/$d/$t"
@@ -191,6 +225,15 @@ while [ "${#queue[@]}" -gt 0 ]; do
 		done
 	done <<<"$paths"
 done
+# Debian's hv_netvsc once more, renamed hv_netdeb (module and driver name:
+# every "hv_netvsc" string, same length), outside the module tree so that
+# no alias finds it: insmod'ed by the interop test, it drives one NIC while
+# our hv_netvsc drives the other.
+netvsc_deb=$(find "$root$moddir/debian" -name hv_netvsc.ko | head -n 1)
+if [ -n "$netvsc_deb" ]; then
+	mkdir -p "$root/usr/lib/hvtest"
+	perl -0777 -pe 's/hv_netvsc/hv_netdeb/g' "$netvsc_deb" >"$root/usr/lib/hvtest/hv_netdeb.ko"
+fi
 hv_note "initramfs: Debian modules: $(cd "$root$moddir/debian" && find . -name '*.ko' | sed 's,.*/,,; s,\.ko$,,' | sort | tr '\n' ' ')"
 
 # Search order: ours first, so "modprobe hv_vmbus" and friends find them.
