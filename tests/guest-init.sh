@@ -116,6 +116,15 @@ run_tests() {
 		rc=$?
 		kill "$wd" 2>/dev/null
 		kill -KILL -"$pid" 2>/dev/null
+		# SIGKILL is asynchronous: a leftover may still write.  Let the
+		# group go first, then begin a fresh line (a killed writer may
+		# have left half of one).
+		w=20
+		while [ "$w" -gt 0 ] && kill -0 -"$pid" 2>/dev/null; do
+			sleep 0.1
+			w=$((w - 1))
+		done
+		echo >>"$OUT"
 		if [ -e /tmp/hvtest.timedout ]; then
 			mark "HARNESS: timeout $n $to"
 		else

@@ -75,6 +75,9 @@ def main():
             else:
                 dmesg.append(line)
             continue
+        # A test's leftover may have left half a line before ours.
+        if 'HARNESS: ' in line and not line.startswith('HARNESS: '):
+            line = line[line.index('HARNESS: '):]
         if line.startswith('HARNESS: '):
             words = line.split()
             cmd = words[1] if len(words) > 1 else ''
