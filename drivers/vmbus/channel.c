@@ -516,24 +516,33 @@ static int vmbus_channel_write(struct vmbus_channel *channel,
 			       const struct kvec *kv, u32 kv_cnt,
 			       u64 requestid, u64 *trans_id)
 {
+	const struct vmpacket_descriptor *desc = kv[0].iov_base;
 	u64 id = requestid;
-	bool signal;
+	bool signal, mapped = false;
 	int ret;
 
 	if (channel->rescind)
 		return -ENODEV;
-	if (channel->next_request_id_callback) {
+	/*
+	 * Only a packet the host answers takes an ID from the table: a
+	 * completion carries the host's transaction ID, and a packet sent
+	 * without COMPLETION_REQUESTED its own (netvsc's
+	 * VMBUS_RQST_ID_NO_RESPONSE), as with Linux's ring writer.
+	 */
+	if (channel->next_request_id_callback &&
+	    (desc->flags & VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED)) {
 		id = channel->next_request_id_callback(channel, requestid);
 		if (id == VMBUS_RQST_ERROR)
 			return -EAGAIN;
 		if (id == VMBUS_NO_RQSTOR)
 			id = requestid;
+		else
+			mapped = true;
 	}
 	ret = vmbus_ring_write(&channel->outbound, kv, kv_cnt, id, &signal);
 	if (ret) {
 		/* Nothing was sent: give the ID back. */
-		if (channel->next_request_id_callback &&
-		    channel->request_addr_callback && channel->rqstor_size)
+		if (mapped && channel->request_addr_callback)
 			channel->request_addr_callback(channel, id);
 		return ret;
 	}
