@@ -457,7 +457,6 @@ struct sim_chan {
 	u16 subindex;			/* 0: primary, 1..SIM_MAX_SUBCHANNELS */
 	struct list_head subs;		/* primary: its sub-channels, by index */
 	struct list_head sub_node;	/* sub-channel: in primary->subs */
-	unsigned int subs_offered;	/* primary: offered in this connection */
 	enum sim_chan_state state;
 	bool rescinded;
 	bool broken;			/* bad packet: channel work stops */
@@ -475,7 +474,7 @@ struct sim_chan {
 	 * Under sim_srv.chan_lock only (the channel work of any channel of
 	 * the device reserves, the server's offer work offers):
 	 */
-	unsigned int subs_granted;	/* primary: reserved in this connection */
+	unsigned int subs_granted;	/* primary: live (not rescinded) + pending */
 	unsigned int subs_pending;	/* primary: reserved, not offered yet */
 	/* Atomic bits: */
 	unsigned long faults;
@@ -530,6 +529,7 @@ void sim_offer_stop(void);			/* any lock: no more requests */
 void sim_offer_exit(void);			/* devices freed */
 int sim_offer_primary(struct sim_dev *dev);
 void sim_offer_destroy(struct sim_chan *chan);
+void sim_offer_rescind_closed(struct sim_chan *chan);
 
 /* sim_fault.c */
 int sim_fault_inject(enum sim_fault fault, u32 relid);

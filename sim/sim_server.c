@@ -347,6 +347,7 @@ static void sim_server_close(const struct sim_inmsg *m)
 	}
 	sim_chan_stop(chan);
 	sim_chan_unmap(chan);
+	sim_offer_rescind_closed(chan);
 }
 
 static void sim_server_relid_released(const struct sim_inmsg *m)
