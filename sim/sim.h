@@ -259,6 +259,26 @@ unsigned int sim_server_offer_subchannels(struct sim_chan *primary,
 #define SIM_CHAN_HOLD_BACKEND	0	/* back end has output pending */
 #define SIM_CHAN_HOLD_STALL	1	/* a timed stall of the back end */
 
+/**
+ * struct sim_gpadl_map - a guest buffer mapped into the host
+ * @vaddr: virtual address of the buffer (a vmap of its pages)
+ * @size: bytes, a multiple of HV_HYP_PAGE_SIZE
+ * @handle: the GPADL's handle
+ * @gpadl: the GPADL (internal)
+ *
+ * Filled by sim_chan_map_gpadl(), emptied by sim_chan_unmap_gpadl().
+ */
+struct sim_gpadl_map {
+	void *vaddr;
+	u32 size;
+	u32 handle;
+	struct sim_gpadl *gpadl;
+};
+
+int sim_chan_map_gpadl(struct sim_chan *chan, u32 handle,
+		       struct sim_gpadl_map *map);
+void sim_chan_unmap_gpadl(struct sim_gpadl_map *map);
+
 /* sim_chan.c: the channel API for device back ends */
 void *sim_chan_priv(struct sim_chan *chan);
 u32 sim_chan_relid(const struct sim_chan *chan);
@@ -269,6 +289,8 @@ u32 sim_chan_target_cpu(const struct sim_chan *chan);
 bool sim_chan_is_open(const struct sim_chan *chan);
 int sim_chan_send(struct sim_chan *chan, u16 type, u16 flags, u64 trans_id,
 		  const void *payload, u32 len);
+int sim_chan_send_pkt(struct sim_chan *chan, u16 type, u16 flags,
+		      u64 trans_id, u32 hdr_len, const void *payload, u32 len);
 u32 sim_chan_send_max(const struct sim_chan *chan);
 void sim_chan_kick(struct sim_chan *chan);
 void sim_chan_fail(struct sim_chan *chan);
@@ -423,7 +445,11 @@ struct sim_dev {
 	void *priv;			/* kind->dev_priv_size bytes */
 };
 
-/* A GPADL: in progress (sim_srv.gpadl_pending) or created (chan). */
+/*
+ * A GPADL: in progress (sim_srv.gpadl_pending) or created (chan->gpadls).
+ * A channel's list changes under sim_srv.lock and sim_srv.chan_lock, so
+ * either lock is enough to walk it (the channel work takes chan_lock).
+ */
 struct sim_gpadl {
 	struct list_head node;
 	u32 handle;
@@ -432,6 +458,8 @@ struct sim_gpadl {
 	u16 rangecount;
 	u32 received;			/* range bytes so far */
 	bool in_use;			/* backs an open ring */
+	/* Under sim_srv.chan_lock: mapped by the back end, never freed then. */
+	bool mapped;
 	u8 data[] __aligned(8);		/* buflen bytes of ranges */
 };
 
@@ -548,5 +576,6 @@ void sim_chan_work(struct work_struct *work);
 void sim_chan_queue(struct sim_chan *chan);
 void sim_chan_stop(struct sim_chan *chan);
 void sim_chan_unmap(struct sim_chan *chan);
+void sim_chan_flush(struct sim_chan *chan);
 
 #endif /* _SIM_SIM_H */
