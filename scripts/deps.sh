@@ -18,7 +18,8 @@ task=${1:-check}
 pkgs_build=(build-essential make gcc libc6-dev binutils kmod git rsync xz-utils
 	    linux-image-amd64 linux-headers-amd64 libelf-dev)
 # Boot the Debian kernel under QEMU with a busybox initramfs.
-pkgs_boot=(qemu-system-x86 busybox-static cpio gzip zstd e2fsprogs fio util-linux)
+pkgs_boot=(qemu-system-x86 busybox-static cpio gzip zstd e2fsprogs fio util-linux
+	   iproute2 ethtool iperf3)
 # Static checks and KUnit (kunit.py builds a whole kernel).
 pkgs_check=(sparse perl python3 linux-source-6.1 bc flex bison libssl-dev
 	    dwarves dkms)

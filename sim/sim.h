@@ -16,6 +16,9 @@
  *                 protocol), its faults and debugfs control
  *   sim_scsi.c    SCSI command emulation for the scsi controller's LUNs
  *   sim_disk.c    RAM-backed sparse LUNs: storage, registry, lifetime
+ *   sim_net*.c    device back end: the "nic" (NetVSP, NVSP and RNDIS),
+ *                 sim_vswitch.c the switch joining the NICs and the host
+ *                 port (sim_net.h)
  *
  * The server uses the SynIC and the rings; device back ends use only the
  * channel API below (sim_chan_*).  Nothing here trusts the guest:
@@ -76,6 +79,12 @@ enum sim_viol {
 	SIM_V_STOR_PKT,
 	SIM_V_STOR_STATE,
 	SIM_V_STOR_SRB,
+	SIM_V_NET_NVSP,
+	SIM_V_NET_STATE,
+	SIM_V_NET_RNDIS,
+	SIM_V_NET_PPI,
+	SIM_V_NET_FRAME,
+	SIM_V_NET_COMPLETION,
 	SIM_V_COUNT
 };
 
@@ -211,6 +220,7 @@ extern const struct sim_dev_kind sim_ic_heartbeat;
 extern const struct sim_dev_kind sim_ic_shutdown;
 extern const struct sim_dev_kind sim_echo;
 extern const struct sim_dev_kind sim_scsi;
+extern const struct sim_dev_kind sim_nic;
 
 int sim_server_init(const char *devices);
 void sim_server_exit(void);

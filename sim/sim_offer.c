@@ -49,6 +49,7 @@ static const struct sim_dev_kind *const sim_offer_kinds[] = {
 	&sim_ic_shutdown,
 	&sim_echo,
 	&sim_scsi,
+	&sim_nic,
 };
 
 /* Devices offered when the "devices" parameter is empty. */

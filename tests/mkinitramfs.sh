@@ -122,6 +122,16 @@ for d in sbin usr/sbin bin; do
 done
 printf '[defaults]\n' >"$root/etc/mke2fs.conf"
 
+# --- network tools for the NIC tests: iproute2 (namespaces), ethtool, iperf3
+for t in ip ethtool iperf3; do
+	p=$(PATH=/usr/sbin:/usr/bin:/sbin:/bin command -v "$t") ||
+		hv_die "$t missing (apt-get install iproute2 ethtool iperf3, or scripts/deps.sh)"
+	for d in sbin bin usr/sbin usr/bin; do
+		rm -f "$root/$d/$t"
+	done
+	copy_bin "$p" "/usr/bin/$t"
+done
+
 for t in modprobe insmod rmmod lsmod modinfo depmod; do
 	for d in sbin bin usr/sbin usr/bin; do
 		rm -f "$root/$d/$t"

@@ -52,6 +52,11 @@ unload_all() {
 mark() { echo "TESTMARK $1" >/dev/kmsg; }
 since() { dmesg | sed -n "/TESTMARK $1\$/,\$p"; }
 
+# The kernel log since mark $1 has no oops, warning or sanitizer report.
+log_clean_since() {
+	! since "$1" | grep -E 'BUG:|WARNING:|KASAN|UBSAN|Call Trace|possible circular|inconsistent lock'
+}
+
 # Bring up core + simulated host + hv_utils if an earlier test did not.
 ensure_stack() {
 	mount_debugfs

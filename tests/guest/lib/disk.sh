@@ -99,11 +99,6 @@ rebind_storvsc() {
 	done
 }
 
-# The kernel log since mark $1 has no oops, warning or sanitizer report.
-log_clean_since() {
-	! since "$1" | grep -E 'BUG:|WARNING:|KASAN|UBSAN|Call Trace|possible circular|inconsistent lock'
-}
-
 # --- checks shared by every driver -----------------------------------------
 # Each takes a name prefix P, so the same check under ours and Debian's
 # driver gives distinct result lines.
