@@ -70,7 +70,7 @@
 #define SIM_NET_RSS_ENTRIES	128		/* indirection table */
 #define SIM_NET_MAX_MDL_CHAIN	34		/* INIT_COMPLETE */
 #define SIM_NET_TX_RANGES_MAX	64		/* GPA ranges per packet */
-#define SIM_NET_RXQ_MAX		1024		/* queued frames per channel */
+#define SIM_NET_RXQ_MAX		4096		/* queued frames per channel */
 #define SIM_NET_XFER_ENTRIES	512		/* xfer packets in flight */
 #define SIM_NET_CTRL_MAX	16		/* RNDIS replies queued */
 #define SIM_NET_COMP_PENDING	8		/* TX completions held */

@@ -589,7 +589,11 @@ static void sim_net_rx_data(struct sim_net_chan *nc, struct sim_net_buf *buf)
 		if (idx < 0)
 			return;		/* the guest's completions kick us */
 		n = min(n, sim_net_rx_max_ranges(nc));
-		k = n ? sim_net_slots_take(buf, n, &first, &last) : 0;
+		if (!n) {
+			sim_net_xfer_put(nc, idx);
+			return;		/* no transfer packet fits the ring */
+		}
+		k = sim_net_slots_take(buf, n, &first, &last);
 		if (!k) {
 			sim_net_xfer_put(nc, idx);
 			sim_net_rx_wait_slots(nc);

@@ -348,6 +348,8 @@ static netdev_tx_t sim_vsw_host_start_xmit(struct sk_buff *skb,
 
 	if (READ_ONCE(h->port.dead))
 		goto drop;
+	/* The host's routing and conntrack state ends at the port. */
+	skb_scrub_packet(skb, false);
 	skb_reset_mac_header(skb);
 	if (!skb_vlan_tag_present(skb) && eth_type_vlan(skb->protocol)) {
 		/* Inline 802.1Q: out of band inside the switch. */
