@@ -20,6 +20,7 @@
 #include <linux/udp.h>
 #include <net/checksum.h>
 #include <net/ip6_checksum.h>
+#include <net/tcp.h>
 #include "sim_net.h"
 
 #define T_SADDR4	htonl(0x0a470001)	/* 10.71.0.1 */
@@ -152,8 +153,8 @@ static void t_lso(struct kunit *test, bool v6, u32 payload, u32 mss,
 	KUNIT_ASSERT_EQ(test, flow.l3_proto, v6 ? ETH_P_IPV6 : ETH_P_IP);
 	KUNIT_ASSERT_EQ(test, flow.l4_off, ETH_HLEN + l3);
 	KUNIT_ASSERT_EQ(test, sim_net_offload_lso(skb, &flow, mss), 0);
-	KUNIT_EXPECT_EQ(test, skb->ip_summed, CHECKSUM_PARTIAL);
-	KUNIT_EXPECT_TRUE(test, skb_is_gso(skb));
+	KUNIT_EXPECT_EQ(test, (int)skb->ip_summed, CHECKSUM_PARTIAL);
+	KUNIT_EXPECT_EQ(test, skb_is_gso(skb), payload > mss);
 
 	segs = sim_net_segment(skb, mtu);
 	KUNIT_ASSERT_NOT_NULL(test, segs);
@@ -243,14 +244,14 @@ static void net_csum_fill(struct kunit *test, bool v6, u8 proto)
 		     (proto == IPPROTO_TCP ? offsetof(struct tcphdr, check) :
 					     offsetof(struct udphdr, check))) = 0x5555;
 	KUNIT_ASSERT_EQ(test, sim_net_offload_csum(skb, &flow, !v6, true), 0);
-	KUNIT_EXPECT_EQ(test, skb->ip_summed, CHECKSUM_PARTIAL);
+	KUNIT_EXPECT_EQ(test, (int)skb->ip_summed, CHECKSUM_PARTIAL);
 	info = sim_net_copy_frame(skb, &flow, copy);
 	KUNIT_EXPECT_EQ(test, t_l4_check(copy, &flow), 0);
 	KUNIT_EXPECT_TRUE(test, info & (proto == IPPROTO_TCP ?
 					RNDIS_CSUM_RX_TCP_OK :
 					RNDIS_CSUM_RX_UDP_OK));
 	/* The skb itself is left alone (it may be shared). */
-	KUNIT_EXPECT_EQ(test, skb->ip_summed, CHECKSUM_PARTIAL);
+	KUNIT_EXPECT_EQ(test, (int)skb->ip_summed, CHECKSUM_PARTIAL);
 	kfree_skb(skb);
 }
 

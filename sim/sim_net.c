@@ -677,11 +677,9 @@ static void sim_net_poll(struct sim_chan *chan)
 
 	if (unlikely(!nc->xfer))
 		return;
-	/*
-	 * A kick from now on runs the work again; the queue is read after
-	 * the bit is clear (pairs with test_and_set_bit() in the kick).
-	 */
+	/* A kick from now on runs the work again. */
 	clear_bit(0, &nc->kicked);
+	/* The queue is read after that (pairs with the kick's test_and_set_bit()). */
 	smp_mb__after_atomic();
 	if (!sim_net_tx_flush(nc))
 		return;		/* ring full: the guest's signal brings us back */

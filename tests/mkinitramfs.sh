@@ -25,7 +25,7 @@
 #                      removed afterwards; a given DIR is kept)
 #   --debian-modules "m1 m2"  Debian modules to include (default
 #                      "$HV_DEBIAN_MODULES" or "hv_utils hv_netvsc
-#                      hv_storvsc sd_mod ext4 brd")
+#                      hv_storvsc sd_mod ext4 brd 8021q")
 #   --cmdline-default "k=v ..." harness defaults written to /etc/hvtest.conf
 set -euo pipefail
 
@@ -37,7 +37,7 @@ filter=
 repo_modules=1
 root=
 keep_root=0
-debian_modules=${HV_DEBIAN_MODULES:-hv_utils hv_netvsc hv_storvsc sd_mod ext4 brd}
+debian_modules=${HV_DEBIAN_MODULES:-hv_utils hv_netvsc hv_storvsc sd_mod ext4 brd 8021q}
 
 usage() {
 	sed -n '3,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2

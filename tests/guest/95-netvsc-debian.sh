@@ -123,6 +123,27 @@ ping_sizes ping-host-a - ping $A4 "56 1000 1472"
 ping_sizes ping6-a-b $A ping6 $B6 "56 512 1452"
 ping_sizes ping6-host-b - ping6 $B6 "56 1452"
 
+# --- VLAN --------------------------------------------------------------------------
+# VLAN 10 on both NICs (the tag in the VLAN PPI) and on the host port
+# (inline 802.1Q): the switch forwards by MAC + VLAN ID.
+vlan_if() { # NETNS|- LOWER ADDR4
+	run_in "$1" $IP link add link "$2" name "$2.10" type vlan id 10 &&
+		run_in "$1" $IP addr add "$3/24" dev "$2.10" &&
+		run_in "$1" $IP link set dev "$2.10" up
+}
+check vlan-module modprobe 8021q
+check vlan-a vlan_if $A "$IFA" 10.72.0.1
+check vlan-b vlan_if $B "$IFB" 10.72.0.2
+check vlan-host vlan_if - $HOSTPORT 10.72.0.254
+sleep 2
+ping_sizes ping-vlan-a-b $A ping 10.72.0.2 "56 1472"
+ping_sizes ping-vlan-host-a - ping 10.72.0.1 "56 1472"
+check vlan-learnt grep -q "^mac $NIC1_MAC vlan=10 port=nic1" "$VSWITCH"
+tcp_copy tcp-vlan-a-to-b $A $B 10.72.0.2 5010 2097152
+run_in $A $IP link del "$IFA.10"
+run_in $B $IP link del "$IFB.10"
+$IP link del $HOSTPORT.10
+
 # --- TCP --------------------------------------------------------------------------
 tcp_copy tcp-a-to-b $A $B $B4 5001 8388608
 tcp_copy tcp-host-to-a - $A $A4 5002 8388608
@@ -189,12 +210,54 @@ sleep 2
 check reload-ping-a-b in_ns $A ping -c 3 -W 3 $B4
 tcp_copy reload-tcp-b-to-a $B $A $A4 5007 4194304
 
+# --- older NVSP versions -----------------------------------------------------------
+# The host caps the version; the driver negotiates down (5: NDIS 6.30 and
+# RSS, 4: NDIS 6.1, 2: NDIS config, 1: none) and still works.
+for v in 5:0x50000 4:0x40000 2:0x30002 1:0x00002; do
+	n=${v%%:*}
+	echo "$n" >/sys/module/vmbus_sim/parameters/net_max_version
+	check "nvsp$n-reload" load_netvsc debian
+	check "nvsp$n-negotiated" test "$(nic_field 0 nvsp)" = "${v#*:}"
+	check "nvsp$n-netns" netns_nic $A $NIC0_MAC $A4 $A6
+	IFA=$(if_of_mac $NIC0_MAC $A)
+	check "nvsp$n-carrier" wait_for 10 carrier_is $A "$IFA" 1
+	check "nvsp$n-ping" in_ns $A ping -c 2 -W 3 -s 1400 $H4
+	tcp_copy "nvsp$n-tcp" - $A $A4 "502$n" 1048576
+done
+echo 6.1 >/sys/module/vmbus_sim/parameters/net_max_version
+check nvsp61-reload load_netvsc debian
+check nvsp61-netns-a netns_nic $A $NIC0_MAC $A4 $A6
+check nvsp61-netns-b netns_nic $B $NIC1_MAC $B4 $B6
+IFA=$(if_of_mac $NIC0_MAC $A)
+IFB=$(if_of_mac $NIC1_MAC $B)
+check nvsp61-carrier wait_for 10 carrier_is $B "$IFB" 1
+
 cat "$NETVSP"
 cat "$VSWITCH"
 check no-violations violations_zero
 check nics-no-violations test "$(nic_field 0 violations)$(nic_field 1 violations)" = 00
 check rx-guest-fail-none test "$(nic_field 0 rx_guest_fail)$(nic_field 1 rx_guest_fail)" = 00
+
+# --- unload under traffic ------------------------------------------------------------
+# TCP from the host port into nsA and pings from nsB to the host port while
+# the simulated host goes (hv_netvsc bound): the core removes the NICs
+# first, then the host port hvsw0 goes with frames still sent to it.
+in_ns $A $IPERF3 -s -1 -D -p 5202 >/dev/null 2>&1
+sleep 1
+($IPERF3 -c $A4 -p 5202 -t 30 >/dev/null 2>&1) &
+(in_ns $B ping -i 0.05 -c 2000 $H4 >/dev/null 2>&1) &
+host_in() { awk '$2 == "host" { sub("in_frames=", "", $3); print $3 }' "$VSWITCH"; }
+h1=$(host_in)
+sleep 3
+check traffic-before-unload test "$(host_in)" -gt "$h1"
+check rmmod-sim-under-traffic rmmod vmbus_sim
+check nics-removed-with-host no_class "$NIC_CLASS"
+check hostport-gone test ! -e /sys/class/net/$HOSTPORT
+pkill -f "$IPERF3" 2>/dev/null
+pkill -f "ping -i 0.05" 2>/dev/null
 $IP netns del $A
 $IP netns del $B
+check unload-all unload_all
+check stack-back ensure_stack
 check log-clean log_clean_since netvsc-debian
 finish
