@@ -210,6 +210,24 @@ sleep 2
 check reload-ping-a-b in_ns $A ping -c 3 -W 3 $B4
 tcp_copy reload-tcp-b-to-a $B $A $A4 5007 4194304
 
+# --- packet filter, a host fault ------------------------------------------------------
+# Down: the driver sets filter 0 and the host delivers it nothing.
+check b-down in_ns $B $IP link set dev "$IFB" down
+check b-filter-0 wait_for 5 test "$(nic_field 1 filter)" = 0x0
+d1=$(nic_field 1 rx_drops)
+check ping-b-down-fails sh -c "! $IP netns exec $A ping -c 2 -W 1 $B4"
+check b-down-frames-dropped test "$(nic_field 1 rx_drops)" -gt "$d1"
+check b-up in_ns $B $IP link set dev "$IFB" up
+check b-carrier-again wait_for 10 carrier_is $B "$IFB" 1
+check b-filter-open wait_for 5 test "$(nic_field 1 filter)" = 0xd
+# One transfer packet with a range outside the receive buffer: the guest
+# drops that frame, completes the packet with status FAIL, goes on.
+net_ctl nic=0 badrange 1
+in_ns $B ping -c 5 -i 0.3 -W 2 $A4 >/dev/null 2>&1
+check badrange-fired test "$(nic_field 0 badrange)" = 1/0
+check badrange-guest-failed test "$(nic_field 0 rx_guest_fail)" = 1
+check ping-after-badrange in_ns $B ping -c 3 -W 3 $A4
+
 # --- older NVSP versions -----------------------------------------------------------
 # The host caps the version; the driver negotiates down (5: NDIS 6.30 and
 # RSS, 4: NDIS 6.1, 2: NDIS config, 1: none) and still works.
@@ -236,7 +254,7 @@ cat "$NETVSP"
 cat "$VSWITCH"
 check no-violations violations_zero
 check nics-no-violations test "$(nic_field 0 violations)$(nic_field 1 violations)" = 00
-check rx-guest-fail-none test "$(nic_field 0 rx_guest_fail)$(nic_field 1 rx_guest_fail)" = 00
+check rx-guest-fail-only-badrange test "$(nic_field 0 rx_guest_fail)$(nic_field 1 rx_guest_fail)" = 10
 
 # --- unload under traffic ------------------------------------------------------------
 # TCP from the host port into nsA and pings from nsB to the host port while
