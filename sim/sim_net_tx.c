@@ -451,6 +451,7 @@ static bool sim_net_tx_packet(struct sim_net_chan *nc, u32 off, u32 room,
 	struct rndis_msg m;
 	u32 data, ppi_at;
 
+	*msg_len = 0;
 	if (room < RNDIS_PACKET_LEN) {
 		sim_net_violation(dev, SIM_V_NET_RNDIS,
 				  "%u bytes left for an RNDIS message", room);
