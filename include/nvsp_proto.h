@@ -189,6 +189,17 @@ struct nvsp_subchannel_resp {
 	u32 num_subchannels;		/* granted */
 } __packed;
 
+/* OID_QUERY_EX: hosts answer NOT_SUPPORTED; no guest uses it. */
+struct nvsp_oid_query_ex {
+	u32 header;			/* an NDIS object header */
+	u32 oid;
+} __packed;
+
+struct nvsp_oid_query_ex_complete {
+	u32 status;			/* an RNDIS status */
+	u32 bytes;
+} __packed;
+
 /* Followed, at @offset from the message start, by @count u32 entries. */
 struct nvsp_send_indirection_table {
 	u32 count;			/* NVSP_SEND_TABLE_SIZE */
@@ -214,6 +225,8 @@ struct nvsp_msg {
 		struct nvsp_switch_data_path switch_data_path;
 		struct nvsp_subchannel_req subchannel_req;
 		struct nvsp_subchannel_resp subchannel_resp;
+		struct nvsp_oid_query_ex oid_query_ex;
+		struct nvsp_oid_query_ex_complete oid_query_ex_complete;
 		struct nvsp_send_indirection_table send_table;
 		u8 body[NVSP_MSG_SIZE - 4];
 	};
@@ -232,5 +245,7 @@ static_assert(NVSP_MSG_LEN(send_send_buf_complete) == 12);
 static_assert(NVSP_MSG_LEN(subchannel_resp) == 12);
 static_assert(NVSP_MSG_LEN(rndis_pkt) == 16);
 static_assert(NVSP_MSG_LEN(rndis_pkt_complete) == 8);
+static_assert(NVSP_MSG_LEN(send_table) == 12);
+static_assert(NVSP_MSG_LEN(oid_query_ex_complete) == 12);
 
 #endif /* _NVSP_PROTO_H */

@@ -63,9 +63,12 @@
 #define RNDIS_OID_GEN_MEDIA_IN_USE		0x00010104u
 #define RNDIS_OID_GEN_MAXIMUM_FRAME_SIZE	0x00010106u
 #define RNDIS_OID_GEN_LINK_SPEED		0x00010107u
+#define RNDIS_OID_GEN_VENDOR_ID			0x0001010Cu
+#define RNDIS_OID_GEN_VENDOR_DESCRIPTION	0x0001010Du
 #define RNDIS_OID_GEN_CURRENT_PACKET_FILTER	0x0001010Eu
 #define RNDIS_OID_GEN_MAXIMUM_TOTAL_SIZE	0x00010111u
 #define RNDIS_OID_GEN_MEDIA_CONNECT_STATUS	0x00010114u
+#define RNDIS_OID_GEN_MAXIMUM_SEND_PACKETS	0x00010115u
 #define RNDIS_OID_GEN_RECEIVE_SCALE_CAPABILITIES 0x00010203u
 #define RNDIS_OID_GEN_RECEIVE_SCALE_PARAMETERS	0x00010204u
 #define RNDIS_OID_GEN_RNDIS_CONFIG_PARAMETER	0x0001021Bu
@@ -86,7 +89,16 @@
 #define RNDIS_FILTER_MULTICAST		0x00000002u
 #define RNDIS_FILTER_ALL_MULTICAST	0x00000004u
 #define RNDIS_FILTER_BROADCAST		0x00000008u
+#define RNDIS_FILTER_SOURCE_ROUTING	0x00000010u
 #define RNDIS_FILTER_PROMISCUOUS	0x00000020u
+#define RNDIS_FILTER_SMT		0x00000040u
+#define RNDIS_FILTER_ALL_LOCAL		0x00000080u
+#define RNDIS_FILTER_GROUP		0x00001000u
+#define RNDIS_FILTER_ALL_FUNCTIONAL	0x00002000u
+#define RNDIS_FILTER_FUNCTIONAL		0x00004000u
+#define RNDIS_FILTER_MAC_FRAME		0x00008000u
+/* Every bit the NDIS filter defines (netvsc.md 9.2). */
+#define RNDIS_FILTER_DEFINED		0x0000F0FFu
 
 /* INITIALIZE values (section 8.4). */
 #define RNDIS_MAJOR_VERSION		1
@@ -315,6 +327,7 @@ struct ndis_obj_header {
 #define NDIS_OBJ_RSS_CAPABILITIES	0x88
 #define NDIS_OBJ_RSS_PARAMETERS		0x89
 #define NDIS_OBJ_OFFLOAD		0xA7
+#define NDIS_OBJ_OFFLOAD_ENCAP		0xA8
 
 /* Encapsulations (NDIS_OFFLOAD *_encap fields). */
 #define NDIS_ENCAP_NONE			0x0
@@ -414,6 +427,8 @@ struct ndis_offload_params {
 	u8 pad[2];
 };
 
+#define NDIS_OFFLOAD_PARAMS_REV1	1
+#define NDIS_OFFLOAD_PARAMS_SIZE_REV1	20
 #define NDIS_OFFLOAD_PARAMS_REV2	2
 #define NDIS_OFFLOAD_PARAMS_SIZE_REV2	22
 #define NDIS_OFFLOAD_PARAMS_REV3	3
@@ -432,6 +447,33 @@ struct ndis_offload_params {
 
 static_assert(sizeof(struct ndis_offload_params) ==
 	      NDIS_OFFLOAD_PARAMS_SIZE_REV3);
+static_assert(offsetof(struct ndis_offload_params, ipsec_v2) ==
+	      NDIS_OFFLOAD_PARAMS_SIZE_REV1);
+
+/*
+ * OID_OFFLOAD_ENCAPSULATION: the frame encapsulation the offloads apply
+ * to, per IP version (enabled: NDIS_OFFLOAD_SET_*).
+ */
+struct ndis_offload_encap_ip {
+	u32 enabled;
+	u32 encap_type;			/* NDIS_ENCAP_* */
+	u32 header_size;		/* 14 for 802.3 */
+};
+
+struct ndis_offload_encap {
+	struct ndis_obj_header header;	/* NDIS_OBJ_OFFLOAD_ENCAP */
+	struct ndis_offload_encap_ip ip4;
+	struct ndis_offload_encap_ip ip6;
+};
+
+#define NDIS_OFFLOAD_ENCAP_REV1		1
+#define NDIS_OFFLOAD_ENCAP_SIZE_REV1	28
+#define NDIS_OFFLOAD_SET_NO_CHANGE	0
+#define NDIS_OFFLOAD_SET_ON		1
+#define NDIS_OFFLOAD_SET_OFF		2
+
+static_assert(sizeof(struct ndis_offload_encap) ==
+	      NDIS_OFFLOAD_ENCAP_SIZE_REV1);
 static_assert(offsetof(struct ndis_offload_params, flags) == 16);
 static_assert(offsetof(struct ndis_offload_params, rsc_ip4) ==
 	      NDIS_OFFLOAD_PARAMS_SIZE_REV2);
@@ -477,6 +519,8 @@ struct ndis_rss_params {
 	u32 processor_masks_entry_size;
 };
 
+#define NDIS_RSS_PARAMS_REV1		1
+#define NDIS_RSS_PARAMS_SIZE_REV1	28	/* up to processor_masks_offset */
 #define NDIS_RSS_PARAMS_REV2		2
 #define NDIS_RSS_PARAMS_SIZE_REV2	40
 #define NDIS_RSS_PARAM_FLAG_BASE_CPU_UNCHANGED	0x0001
@@ -484,6 +528,8 @@ struct ndis_rss_params {
 #define NDIS_RSS_PARAM_FLAG_ITABLE_UNCHANGED	0x0004
 #define NDIS_RSS_PARAM_FLAG_HASH_KEY_UNCHANGED	0x0008
 #define NDIS_RSS_PARAM_FLAG_DISABLE_RSS		0x0010
+#define NDIS_RSS_PARAM_FLAG_DEFAULT_PROC_UNCHANGED	0x0020
+#define NDIS_RSS_PARAM_FLAGS_DEFINED		0x003F
 
 /* Hash function and types (hashinfo, HASH_INFO PPI). */
 #define NDIS_HASH_FUNC_TOEPLITZ		0x00000001u
@@ -496,6 +542,7 @@ struct ndis_rss_params {
 #define NDIS_HASH_TCP_IPV6_EX		0x00002000u
 #define NDIS_HASH_UDP_IPV4		0x00004000u
 #define NDIS_HASH_UDP_IPV6		0x00008000u
+#define NDIS_HASH_UDP_IPV6_EX		0x00010000u
 #define NDIS_HASH_TYPE_MASK		0x00FFFF00u
 
 #define NDIS_RSS_KEY_SIZE		40
@@ -505,6 +552,8 @@ struct ndis_rss_params {
 static_assert(sizeof(struct ndis_rss_params) == NDIS_RSS_PARAMS_SIZE_REV2);
 static_assert(offsetof(struct ndis_rss_params, indirect_taboffset) == 16);
 static_assert(offsetof(struct ndis_rss_params, hashkey_offset) == 24);
+static_assert(offsetof(struct ndis_rss_params, processor_masks_offset) ==
+	      NDIS_RSS_PARAMS_SIZE_REV1);
 
 /* OID_GEN_RNDIS_CONFIG_PARAMETER record (changing the MAC address). */
 struct rndis_config_param {
@@ -517,5 +566,8 @@ struct rndis_config_param {
 
 #define RNDIS_CONFIG_PARAM_INTEGER	0
 #define RNDIS_CONFIG_PARAM_STRING	2
+
+/* The parameter that changes the MAC: 12 hex digits, both in UTF-16LE. */
+#define RNDIS_CONFIG_NETWORK_ADDRESS	"NetworkAddress"
 
 #endif /* _RNDIS_PROTO_H */

@@ -16,5 +16,6 @@ int vmbus_sim_violations(const char *kind);
 u32 vmbus_sim_msg_count(u32 msgtype);
 int vmbus_sim_fault(const char *mode);
 int vmbus_sim_storvsp(const char *cmd);
+int vmbus_sim_netvsp(const char *cmd);
 
 #endif /* _VMBUS_SIM_H */

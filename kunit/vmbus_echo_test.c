@@ -351,11 +351,24 @@ static void echo_subchannels(struct kunit *test)
 		KUNIT_EXPECT_TRUE(test, echo_wait_rx(sc, 1));
 		KUNIT_EXPECT_TRUE(test, echo_payload_ok(sc, 64, 50 + i));
 	}
-	/* Closing the primary closes its sub-channels first. */
-	vmbus_close(primary);
+	/*
+	 * Closing the primary closes its sub-channels first; the host then
+	 * rescinds each closed sub-channel (as Hyper-V does), which releases
+	 * it: hold them meanwhile.
+	 */
 	for (i = 0; i < ECHO_SUBCHANNELS; i++)
-		KUNIT_EXPECT_EQ(test, echo.subs[i].channel->state,
-				CHANNEL_OFFER_STATE);
+		kobject_get(&echo.subs[i].channel->kobj);
+	vmbus_close(primary);
+	for (i = 0; i < ECHO_SUBCHANNELS; i++) {
+		struct vmbus_channel *sc = echo.subs[i].channel;
+
+		KUNIT_EXPECT_EQ(test, sc->state, CHANNEL_OFFER_STATE);
+		tries = 500;
+		while (!READ_ONCE(sc->rescind) && tries--)
+			usleep_range(10000, 11000);
+		KUNIT_EXPECT_TRUE(test, READ_ONCE(sc->rescind));
+		kobject_put(&sc->kobj);
+	}
 	echo_rescind(test);
 }
 

@@ -16,6 +16,9 @@
  *                 protocol), its faults and debugfs control
  *   sim_scsi.c    SCSI command emulation for the scsi controller's LUNs
  *   sim_disk.c    RAM-backed sparse LUNs: storage, registry, lifetime
+ *   sim_net*.c    device back end: the "nic" (NetVSP, NVSP and RNDIS),
+ *                 sim_vswitch.c the switch joining the NICs and the host
+ *                 port (sim_net.h)
  *
  * The server uses the SynIC and the rings; device back ends use only the
  * channel API below (sim_chan_*).  Nothing here trusts the guest:
@@ -76,6 +79,12 @@ enum sim_viol {
 	SIM_V_STOR_PKT,
 	SIM_V_STOR_STATE,
 	SIM_V_STOR_SRB,
+	SIM_V_NET_NVSP,
+	SIM_V_NET_STATE,
+	SIM_V_NET_RNDIS,
+	SIM_V_NET_PPI,
+	SIM_V_NET_FRAME,
+	SIM_V_NET_COMPLETION,
 	SIM_V_COUNT
 };
 
@@ -211,6 +220,7 @@ extern const struct sim_dev_kind sim_ic_heartbeat;
 extern const struct sim_dev_kind sim_ic_shutdown;
 extern const struct sim_dev_kind sim_echo;
 extern const struct sim_dev_kind sim_scsi;
+extern const struct sim_dev_kind sim_nic;
 
 int sim_server_init(const char *devices);
 void sim_server_exit(void);
@@ -259,6 +269,26 @@ unsigned int sim_server_offer_subchannels(struct sim_chan *primary,
 #define SIM_CHAN_HOLD_BACKEND	0	/* back end has output pending */
 #define SIM_CHAN_HOLD_STALL	1	/* a timed stall of the back end */
 
+/**
+ * struct sim_gpadl_map - a guest buffer mapped into the host
+ * @vaddr: virtual address of the buffer (a vmap of its pages)
+ * @size: bytes, a multiple of HV_HYP_PAGE_SIZE
+ * @handle: the GPADL's handle
+ * @gpadl: the GPADL (internal)
+ *
+ * Filled by sim_chan_map_gpadl(), emptied by sim_chan_unmap_gpadl().
+ */
+struct sim_gpadl_map {
+	void *vaddr;
+	u32 size;
+	u32 handle;
+	struct sim_gpadl *gpadl;
+};
+
+int sim_chan_map_gpadl(struct sim_chan *chan, u32 handle,
+		       struct sim_gpadl_map *map);
+void sim_chan_unmap_gpadl(struct sim_gpadl_map *map);
+
 /* sim_chan.c: the channel API for device back ends */
 void *sim_chan_priv(struct sim_chan *chan);
 u32 sim_chan_relid(const struct sim_chan *chan);
@@ -269,6 +299,8 @@ u32 sim_chan_target_cpu(const struct sim_chan *chan);
 bool sim_chan_is_open(const struct sim_chan *chan);
 int sim_chan_send(struct sim_chan *chan, u16 type, u16 flags, u64 trans_id,
 		  const void *payload, u32 len);
+int sim_chan_send_pkt(struct sim_chan *chan, u16 type, u16 flags,
+		      u64 trans_id, u32 hdr_len, const void *payload, u32 len);
 u32 sim_chan_send_max(const struct sim_chan *chan);
 void sim_chan_kick(struct sim_chan *chan);
 void sim_chan_fail(struct sim_chan *chan);
@@ -423,7 +455,11 @@ struct sim_dev {
 	void *priv;			/* kind->dev_priv_size bytes */
 };
 
-/* A GPADL: in progress (sim_srv.gpadl_pending) or created (chan). */
+/*
+ * A GPADL: in progress (sim_srv.gpadl_pending) or created (chan->gpadls).
+ * A channel's list changes under sim_srv.lock and sim_srv.chan_lock, so
+ * either lock is enough to walk it (the channel work takes chan_lock).
+ */
 struct sim_gpadl {
 	struct list_head node;
 	u32 handle;
@@ -432,6 +468,8 @@ struct sim_gpadl {
 	u16 rangecount;
 	u32 received;			/* range bytes so far */
 	bool in_use;			/* backs an open ring */
+	/* Under sim_srv.chan_lock: mapped by the back end, never freed then. */
+	bool mapped;
 	u8 data[] __aligned(8);		/* buflen bytes of ranges */
 };
 
@@ -457,7 +495,6 @@ struct sim_chan {
 	u16 subindex;			/* 0: primary, 1..SIM_MAX_SUBCHANNELS */
 	struct list_head subs;		/* primary: its sub-channels, by index */
 	struct list_head sub_node;	/* sub-channel: in primary->subs */
-	unsigned int subs_offered;	/* primary: offered in this connection */
 	enum sim_chan_state state;
 	bool rescinded;
 	bool broken;			/* bad packet: channel work stops */
@@ -475,7 +512,7 @@ struct sim_chan {
 	 * Under sim_srv.chan_lock only (the channel work of any channel of
 	 * the device reserves, the server's offer work offers):
 	 */
-	unsigned int subs_granted;	/* primary: reserved in this connection */
+	unsigned int subs_granted;	/* primary: live (not rescinded) + pending */
 	unsigned int subs_pending;	/* primary: reserved, not offered yet */
 	/* Atomic bits: */
 	unsigned long faults;
@@ -530,6 +567,7 @@ void sim_offer_stop(void);			/* any lock: no more requests */
 void sim_offer_exit(void);			/* devices freed */
 int sim_offer_primary(struct sim_dev *dev);
 void sim_offer_destroy(struct sim_chan *chan);
+void sim_offer_rescind_closed(struct sim_chan *chan);
 
 /* sim_fault.c */
 int sim_fault_inject(enum sim_fault fault, u32 relid);
@@ -548,5 +586,6 @@ void sim_chan_work(struct work_struct *work);
 void sim_chan_queue(struct sim_chan *chan);
 void sim_chan_stop(struct sim_chan *chan);
 void sim_chan_unmap(struct sim_chan *chan);
+void sim_chan_flush(struct sim_chan *chan);
 
 #endif /* _SIM_SIM_H */

@@ -155,13 +155,35 @@ void sim_chan_fail(struct sim_chan *chan)
 int sim_chan_send(struct sim_chan *chan, u16 type, u16 flags, u64 trans_id,
 		  const void *payload, u32 len)
 {
+	return sim_chan_send_pkt(chan, type, flags, trans_id, 0, payload, len);
+}
+
+/**
+ * sim_chan_send_pkt() - write one packet with a type header to the guest
+ * @chan: open channel
+ * @type: packet type (e.g. VM_PKT_DATA_USING_XFER_PAGES)
+ * @flags: descriptor flags
+ * @trans_id: transaction ID
+ * @hdr_len: bytes at the start of @payload that belong to the packet
+ *	type's header (a transfer-page header with its ranges), a multiple
+ *	of 8: the descriptor's offset8 points past them
+ * @payload: type header, then the message
+ * @len: bytes of @payload (packet <= SIM_MAX_H2G_PKT)
+ *
+ * Channel work.
+ *
+ * Return: as sim_chan_send().
+ */
+int sim_chan_send_pkt(struct sim_chan *chan, u16 type, u16 flags,
+		      u64 trans_id, u32 hdr_len, const void *payload, u32 len)
+{
 	bool signal;
 	int ret;
 
 	if (chan->broken)
 		return -EIO;
-	ret = sim_ring_write(&chan->h2g, type, flags, trans_id, 0, payload,
-			     len, &signal);
+	ret = sim_ring_write(&chan->h2g, type, flags, trans_id, hdr_len,
+			     payload, len, &signal);
 	if (ret == -EPROTO)
 		sim_chan_fail(chan);
 	if (ret)
@@ -309,6 +331,27 @@ void sim_chan_stop(struct sim_chan *chan)
 	cancel_work_sync(&chan->work);
 	if (was_running)
 		chan->kind->stop(chan);
+}
+
+/**
+ * sim_chan_flush() - let the channel work process what the guest wrote
+ * @chan: channel
+ *
+ * sim_srv.lock held (the channel work never takes it).  Runs the work a
+ * few times until the guest->host ring is drained or the back end holds
+ * it; nothing if the channel does not run.
+ */
+void sim_chan_flush(struct sim_chan *chan)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&sim_srv.lock);
+	for (i = 0; i < 8 && chan->running && !chan->broken; i++) {
+		sim_chan_kick(chan);
+		flush_work(&chan->work);
+		if (sim_chan_rx_held(chan) || !sim_ring_has_data(&chan->g2h))
+			break;
+	}
 }
 
 /**

@@ -7,13 +7,23 @@
  * list is checked (byte_count > 0, byte_offset < 4096, enough PFNs, every
  * PFN a page of RAM) and the GPADL moves to its channel.  Handles are unique
  * among in-progress GPADLs and among the GPADLs of a channel.  All under
- * sim_srv.lock, from the message work.
+ * sim_srv.lock, from the message work; a channel's list also changes
+ * under sim_srv.chan_lock, which is what a back end takes when it maps a
+ * GPADL of its channel (sim_chan_map_gpadl(), from its channel work).
+ *
+ * A mapped GPADL is never freed.  A real host does not answer the
+ * teardown of a GPADL its device still uses until the device let go: here
+ * the channel work first gets to process what the guest wrote before the
+ * teardown (a buffer revoke, say); a GPADL still mapped after that is a
+ * violation, and the channel is stopped, which makes its back end unmap.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/list.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/vmalloc.h>
 #include "sim.h"
 
 struct sim_gpadl *sim_gpadl_find(struct list_head *list, u32 handle)
@@ -82,6 +92,36 @@ err_len:
 	return false;
 }
 
+/* Onto / off a channel's list: under both locks (see the file comment). */
+static void sim_gpadl_link(struct sim_chan *chan, struct sim_gpadl *g)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&sim_srv.chan_lock, flags);
+	list_add_tail(&g->node, &chan->gpadls);
+	spin_unlock_irqrestore(&sim_srv.chan_lock, flags);
+}
+
+static void sim_gpadl_unlink(struct sim_gpadl *g)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&sim_srv.chan_lock, flags);
+	list_del(&g->node);
+	spin_unlock_irqrestore(&sim_srv.chan_lock, flags);
+}
+
+static bool sim_gpadl_mapped(const struct sim_gpadl *g)
+{
+	unsigned long flags;
+	bool mapped;
+
+	spin_lock_irqsave(&sim_srv.chan_lock, flags);
+	mapped = g->mapped;
+	spin_unlock_irqrestore(&sim_srv.chan_lock, flags);
+	return mapped;
+}
+
 /* All range bytes arrived: check, attach to the channel, answer. */
 static void sim_gpadl_complete(struct sim_gpadl *g)
 {
@@ -99,7 +139,7 @@ static void sim_gpadl_complete(struct sim_gpadl *g)
 		kfree(g);
 		return;
 	}
-	list_add_tail(&g->node, &chan->gpadls);
+	sim_gpadl_link(chan, g);
 	/* After a rescind the host answers no creation (vmbus.md 4.4). */
 	if (!chan->rescinded)
 		sim_gpadl_reply(g->relid, g->handle, 0);
@@ -230,7 +270,7 @@ void sim_gpadl_teardown(const struct sim_inmsg *m)
 				      chan->relid,
 				      g ? "still in progress" : "unknown");
 		if (g) {
-			list_del(&g->node);
+			sim_gpadl_unlink(g);
 			kfree(g);
 		}
 		goto reply;
@@ -245,21 +285,125 @@ void sim_gpadl_teardown(const struct sim_inmsg *m)
 		}
 		sim_chan_unmap(chan);
 	}
-	list_del(&g->node);
+	if (sim_gpadl_mapped(g)) {
+		/* A revoke may still wait in the ring: let the work see it. */
+		sim_chan_flush(chan);
+		if (sim_gpadl_mapped(g)) {
+			sim_violation(SIM_V_GPADL_TEARDOWN,
+				      "GPADL %#x of channel %u is still mapped by its %s device: channel stopped",
+				      g->handle, chan->relid, chan->kind->name);
+			sim_chan_stop(chan);
+			WRITE_ONCE(chan->broken, true);
+		}
+		if (WARN_ON_ONCE(sim_gpadl_mapped(g)))
+			return;		/* never hand back pages we map */
+	}
+	sim_gpadl_unlink(g);
 	kfree(g);
 reply:
 	sim_server_send(&resp, sizeof(resp));
 }
 
-/* Free the GPADLs of @relid on @list (channel gone). */
+/**
+ * sim_chan_map_gpadl() - map a GPADL the guest created on a channel
+ * @chan: the channel (running: from its work, or start)
+ * @handle: GPADL handle, as the guest's device protocol names it
+ * @map: filled in on success
+ *
+ * Process context; takes sim_srv.chan_lock only, so the channel work may
+ * call it.  The GPADL must be one page-aligned range (byte_offset 0, a
+ * whole number of pages) that backs no ring and is not mapped yet.  Until
+ * sim_chan_unmap_gpadl() the guest's teardown of it is not answered.
+ *
+ * Return: 0; -ENOENT if the channel has no such GPADL; -EBUSY if it backs
+ * a ring or is mapped already; -EINVAL if it is not one page-aligned
+ * range; -ENOMEM.
+ */
+int sim_chan_map_gpadl(struct sim_chan *chan, u32 handle,
+		       struct sim_gpadl_map *map)
+{
+	struct gpa_range range = {};
+	struct page **pages;
+	struct sim_gpadl *g;
+	unsigned long flags;
+	const u64 *pfns;
+	u32 i, npages;
+	void *vaddr;
+	int ret = 0;
+
+	spin_lock_irqsave(&sim_srv.chan_lock, flags);
+	g = sim_gpadl_find(&chan->gpadls, handle);
+	if (!g) {
+		ret = -ENOENT;
+	} else if (g->in_use || g->mapped) {
+		ret = -EBUSY;
+	} else {
+		memcpy(&range, g->data, sizeof(range));
+		if (g->rangecount != 1 || range.byte_offset ||
+		    !range.byte_count || range.byte_count % HV_HYP_PAGE_SIZE)
+			ret = -EINVAL;
+		else
+			g->mapped = true;
+	}
+	spin_unlock_irqrestore(&sim_srv.chan_lock, flags);
+	if (ret)
+		return ret;
+
+	/* Mapped: the GPADL stays, its checked PFN list does not change. */
+	npages = range.byte_count / HV_HYP_PAGE_SIZE;
+	pfns = (const u64 *)(g->data + sizeof(range));
+	pages = kvmalloc_array(npages, sizeof(*pages), GFP_KERNEL);
+	vaddr = NULL;
+	if (pages) {
+		for (i = 0; i < npages; i++)
+			pages[i] = pfn_to_page(pfns[i]);
+		vaddr = vmap(pages, npages, VM_MAP, PAGE_KERNEL);
+		kvfree(pages);
+	}
+	if (!vaddr) {
+		spin_lock_irqsave(&sim_srv.chan_lock, flags);
+		g->mapped = false;
+		spin_unlock_irqrestore(&sim_srv.chan_lock, flags);
+		return -ENOMEM;
+	}
+	map->vaddr = vaddr;
+	map->size = range.byte_count;
+	map->handle = handle;
+	map->gpadl = g;
+	return 0;
+}
+
+/**
+ * sim_chan_unmap_gpadl() - undo sim_chan_map_gpadl()
+ * @map: a mapping; emptied (unmapping an empty one does nothing)
+ *
+ * Process context; takes sim_srv.chan_lock only.  The guest's teardown of
+ * the GPADL is answered from now on.
+ */
+void sim_chan_unmap_gpadl(struct sim_gpadl_map *map)
+{
+	unsigned long flags;
+
+	if (!map->vaddr)
+		return;
+	vunmap(map->vaddr);
+	spin_lock_irqsave(&sim_srv.chan_lock, flags);
+	map->gpadl->mapped = false;
+	spin_unlock_irqrestore(&sim_srv.chan_lock, flags);
+	memset(map, 0, sizeof(*map));
+}
+
+/* Free the GPADLs of @relid on @list (channel gone, back end stopped). */
 void sim_gpadl_free_relid(struct list_head *list, u32 relid)
 {
 	struct sim_gpadl *g, *tmp;
 
 	list_for_each_entry_safe(g, tmp, list, node) {
-		if (g->relid == relid) {
-			list_del(&g->node);
+		if (g->relid != relid)
+			continue;
+		sim_gpadl_unlink(g);
+		/* A stopped back end unmapped everything: else leak, not free. */
+		if (!WARN_ON_ONCE(sim_gpadl_mapped(g)))
 			kfree(g);
-		}
 	}
 }

@@ -19,6 +19,7 @@
 #include <linux/vmalloc.h>
 #include <asm/hyperv-tlfs.h>
 #include "sim.h"
+#include "sim_net.h"
 
 static char *max_version = "5.3";
 module_param(max_version, charp, 0444);
@@ -28,7 +29,7 @@ MODULE_PARM_DESC(max_version,
 static char *devices = "";
 module_param(devices, charp, 0444);
 MODULE_PARM_DESC(devices,
-		 "Comma-separated device kinds offered at connect (heartbeat, shutdown, echo, scsi); empty: heartbeat,shutdown");
+		 "Comma-separated device kinds offered at connect (heartbeat, shutdown, echo, scsi, nic); empty: heartbeat,shutdown");
 
 unsigned int sim_heartbeat_ms = 1000;
 module_param_named(heartbeat_ms, sim_heartbeat_ms, uint, 0644);
@@ -84,6 +85,12 @@ static const char *const sim_viol_names[SIM_V_COUNT] = {
 	[SIM_V_STOR_PKT] = "stor-pkt",
 	[SIM_V_STOR_STATE] = "stor-state",
 	[SIM_V_STOR_SRB] = "stor-srb",
+	[SIM_V_NET_NVSP] = "net-nvsp",
+	[SIM_V_NET_STATE] = "net-state",
+	[SIM_V_NET_RNDIS] = "net-rndis",
+	[SIM_V_NET_PPI] = "net-ppi",
+	[SIM_V_NET_FRAME] = "net-frame",
+	[SIM_V_NET_COMPLETION] = "net-completion",
 };
 
 static atomic_t sim_viol_count[SIM_V_COUNT];
@@ -523,6 +530,7 @@ static struct sim_ctl sim_ctl_offer_file = { .run = sim_server_hot_add };
 static struct sim_ctl sim_ctl_reconnect_file = { .run = vmbus_sim_reconnect };
 static struct sim_ctl sim_ctl_shutdown_file = { .run = sim_ctl_shutdown };
 static struct sim_ctl sim_ctl_storvsp_file = { .run = sim_stor_ctl };
+static struct sim_ctl sim_ctl_netvsp_file = { .run = sim_net_ctl };
 
 static ssize_t sim_ctl_write(struct file *file, const char __user *buf,
 			     size_t count, loff_t *ppos)
@@ -609,6 +617,20 @@ static int sim_storvsp_file_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(sim_storvsp_file);
 
+static int sim_netvsp_file_show(struct seq_file *m, void *v)
+{
+	sim_net_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(sim_netvsp_file);
+
+static int sim_vswitch_file_show(struct seq_file *m, void *v)
+{
+	sim_vsw_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(sim_vswitch_file);
+
 static const struct file_operations sim_fault_fops = {
 	.owner = THIS_MODULE,
 	.open = sim_fault_open,
@@ -641,6 +663,10 @@ static void sim_debugfs_init(void)
 	debugfs_create_file("storvsp", 0444, d, NULL, &sim_storvsp_file_fops);
 	debugfs_create_file("storvsp_ctl", 0200, d, &sim_ctl_storvsp_file,
 			    &sim_ctl_fops);
+	debugfs_create_file("netvsp", 0444, d, NULL, &sim_netvsp_file_fops);
+	debugfs_create_file("netvsp_ctl", 0200, d, &sim_ctl_netvsp_file,
+			    &sim_ctl_fops);
+	debugfs_create_file("vswitch", 0444, d, NULL, &sim_vswitch_file_fops);
 }
 
 /* ------------------------------------------------------------------ */
@@ -785,6 +811,20 @@ int vmbus_sim_storvsp(const char *cmd)
 }
 EXPORT_SYMBOL_GPL(vmbus_sim_storvsp);
 
+/**
+ * vmbus_sim_netvsp() - a command for the simulated NICs
+ * @cmd: as written to debugfs "netvsp_ctl" ("link 0 down", "ppi0 1")
+ *
+ * For tests.  Process context.
+ *
+ * Return: 0, -EINVAL for bad syntax, -ENODEV for no such NIC.
+ */
+int vmbus_sim_netvsp(const char *cmd)
+{
+	return sim_net_ctl(cmd);
+}
+EXPORT_SYMBOL_GPL(vmbus_sim_netvsp);
+
 static int __init sim_init(void)
 {
 	int ret;
@@ -803,9 +843,12 @@ static int __init sim_init(void)
 	ret = sim_synic_init();
 	if (ret)
 		goto err_trace;
-	ret = sim_server_init(devices);
+	ret = sim_vsw_init();
 	if (ret)
 		goto err_synic;
+	ret = sim_server_init(devices);
+	if (ret)
+		goto err_vsw;
 	sim_debugfs_init();
 	ret = vmbus_hv_register(&sim_ops);
 	if (ret) {
@@ -819,6 +862,8 @@ static int __init sim_init(void)
 err_debugfs:
 	debugfs_remove_recursive(sim_debugfs);
 	sim_server_exit();
+err_vsw:
+	sim_vsw_exit();
 err_synic:
 	sim_synic_exit();
 err_trace:
@@ -832,6 +877,7 @@ static void __exit sim_exit(void)
 	vmbus_hv_unregister(&sim_ops);
 	debugfs_remove_recursive(sim_debugfs);
 	sim_server_exit();
+	sim_vsw_exit();
 	sim_synic_exit();
 	vfree(sim_trace_ring);
 	pr_info("simulated host down, %d violations\n",

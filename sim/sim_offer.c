@@ -10,7 +10,11 @@
  * if_instance, sub_channel_index 1..n, each with its own relid,
  * connection ID, GPADLs, rings, target VP and channel work.  Sub-channels
  * belong to the connection: UNLOAD or a new INITIATE_CONTACT drops them,
- * and only the primaries are offered again.
+ * and only the primaries are offered again.  As on Hyper-V, a sub-channel
+ * the guest closes is rescinded at once (a driver that attaches again asks
+ * for new ones): a device's limit counts its live sub-channels, and a new
+ * sub-channel takes the lowest sub_channel_index no live one has, so the
+ * guest sees indexes 1..n after every request.
  *
  * The back end asks from its channel work, which must not take
  * sim_srv.lock (the server holds it while it waits for channel works to
@@ -25,6 +29,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bitmap.h>
 #include <linux/err.h>
 #include <linux/list.h>
 #include <linux/minmax.h>
@@ -44,6 +49,7 @@ static const struct sim_dev_kind *const sim_offer_kinds[] = {
 	&sim_ic_shutdown,
 	&sim_echo,
 	&sim_scsi,
+	&sim_nic,
 };
 
 /* Devices offered when the "devices" parameter is empty. */
@@ -114,6 +120,33 @@ static struct sim_dev *sim_offer_dev_add(unsigned int kind_id)
 	return dev;
 }
 
+/* The lowest sub_channel_index no live sub-channel of @primary has. */
+static u16 sim_offer_free_subindex(struct sim_chan *primary)
+{
+	DECLARE_BITMAP(used, SIM_MAX_SUBCHANNELS + 1) = { 1 };	/* 0: primary */
+	struct sim_chan *sub;
+
+	list_for_each_entry(sub, &primary->subs, sub_node)
+		if (!sub->rescinded)
+			__set_bit(sub->subindex, used);
+	/* subs_granted <= SIM_MAX_SUBCHANNELS counts these and the new one. */
+	return find_first_zero_bit(used, SIM_MAX_SUBCHANNELS + 1);
+}
+
+/* Into primary->subs in index order, after the rescinded ones of its index. */
+static void sim_offer_link_sub(struct sim_chan *primary, struct sim_chan *sub)
+{
+	struct sim_chan *pos;
+
+	list_for_each_entry(pos, &primary->subs, sub_node) {
+		if (pos->subindex > sub->subindex) {
+			list_add_tail(&sub->sub_node, &pos->sub_node);
+			return;
+		}
+	}
+	list_add_tail(&sub->sub_node, &primary->subs);
+}
+
 /*
  * A new channel of @kind with the lowest free relid, offered to the
  * guest: a primary (@primary NULL) or the next sub-channel of @primary.
@@ -152,8 +185,8 @@ static struct sim_chan *sim_offer_new(const struct sim_dev_kind *kind,
 	INIT_LIST_HEAD(&chan->sub_node);
 	INIT_WORK(&chan->work, sim_chan_work);
 	if (primary) {
-		chan->subindex = ++primary->subs_offered;
-		list_add_tail(&chan->sub_node, &primary->subs);
+		chan->subindex = sim_offer_free_subindex(primary);
+		sim_offer_link_sub(primary, chan);
 		chan->dev_priv = primary->dev_priv;
 	}
 	spin_lock_irqsave(&sim_srv.chan_lock, flags);
@@ -244,6 +277,9 @@ static void sim_offer_subs(struct work_struct *work)
 		spin_unlock_irqrestore(&sim_srv.chan_lock, flags);
 		/* After a rescind the device gets no new offers. */
 		while (count-- && !chan->rescinded) {
+			if (WARN_ON_ONCE(sim_offer_free_subindex(chan) >
+					 SIM_MAX_SUBCHANNELS))
+				break;
 			sub = sim_offer_new(chan->kind, &chan->instance, chan);
 			if (IS_ERR(sub)) {
 				pr_err("channel %u: sub-channel not offered (%ld)\n",
@@ -265,8 +301,8 @@ static void sim_offer_subs(struct work_struct *work)
  * anywhere else while the channel runs; takes only sim_srv.chan_lock.
  * The offers follow asynchronously, in index order, from the server's
  * ordered workqueue: the back end's reply may reach the guest before
- * them.  A device has at most SIM_MAX_SUBCHANNELS sub-channels per
- * connection.
+ * them.  A device has at most SIM_MAX_SUBCHANNELS live sub-channels
+ * (offered or open, not rescinded; a closed one is rescinded).
  *
  * Return: the sub-channels granted (0 if the channel does not run, its
  * primary is gone, or the device has all it may have).
@@ -326,10 +362,34 @@ static void sim_offer_rescind_one(struct sim_chan *chan)
 		.header.msgtype = CHANNELMSG_RESCIND_CHANNELOFFER,
 		.child_relid = chan->relid,
 	};
+	unsigned long flags;
 
 	sim_server_send(&msg, sizeof(msg));
 	chan->rescinded = true;
 	sim_chan_stop(chan);
+	/* A rescinded sub-channel no longer counts against the limit. */
+	spin_lock_irqsave(&sim_srv.chan_lock, flags);
+	if (chan->subindex && chan->primary &&
+	    !WARN_ON_ONCE(!chan->primary->subs_granted))
+		chan->primary->subs_granted--;
+	spin_unlock_irqrestore(&sim_srv.chan_lock, flags);
+}
+
+/**
+ * sim_offer_rescind_closed() - the guest closed a sub-channel: rescind it
+ * @chan: channel the guest just closed (stopped, rings unmapped)
+ *
+ * sim_srv.lock held.  Hyper-V rescinds a closed sub-channel (the guest
+ * then releases its relid); a primary stays offered.
+ */
+void sim_offer_rescind_closed(struct sim_chan *chan)
+{
+	lockdep_assert_held(&sim_srv.lock);
+	if (!chan->subindex || chan->rescinded)
+		return;
+	sim_trace_note("sub-channel %u (index %u) closed: rescinded",
+		       chan->relid, chan->subindex);
+	sim_offer_rescind_one(chan);
 }
 
 /**

@@ -251,6 +251,11 @@ static struct sim_gpadl *sim_server_open_check(struct sim_chan *chan,
 		return NULL;
 	}
 	g = sim_gpadl_find(&chan->gpadls, msg->ringbuffer_gpadlhandle);
+	if (g && g->mapped) {
+		sim_violation(SIM_V_OPEN, "channel %u: GPADL %#x is a device buffer",
+			      chan->relid, g->handle);
+		return NULL;
+	}
 	if (!g) {
 		sim_violation(SIM_V_OPEN, "channel %u: GPADL %#x not created on it",
 			      chan->relid, msg->ringbuffer_gpadlhandle);
@@ -347,6 +352,7 @@ static void sim_server_close(const struct sim_inmsg *m)
 	}
 	sim_chan_stop(chan);
 	sim_chan_unmap(chan);
+	sim_offer_rescind_closed(chan);
 }
 
 static void sim_server_relid_released(const struct sim_inmsg *m)

@@ -28,7 +28,7 @@
 #                      removed afterwards; a given DIR is kept)
 #   --debian-modules "m1 m2"  Debian modules to include (default
 #                      "$HV_DEBIAN_MODULES" or "hv_utils hv_netvsc
-#                      hv_storvsc sd_mod ext4 brd veth")
+#                      hv_storvsc sd_mod ext4 brd veth 8021q")
 #   --cmdline-default "k=v ..." harness defaults written to /etc/hvtest.conf
 set -euo pipefail
 
@@ -40,7 +40,7 @@ filter=
 repo_modules=1
 root=
 keep_root=0
-debian_modules=${HV_DEBIAN_MODULES:-hv_utils hv_netvsc hv_storvsc sd_mod ext4 brd veth}
+debian_modules=${HV_DEBIAN_MODULES:-hv_utils hv_netvsc hv_storvsc sd_mod ext4 brd veth 8021q}
 
 usage() {
 	sed -n '3,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2

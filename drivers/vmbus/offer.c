@@ -392,15 +392,28 @@ void vmbus_onoffer_msg(const struct vmbus_channel_message_header *hdr, u32 size)
 	}
 }
 
+/*
+ * Free the rings of a closed channel unless it was rescinded: then they go
+ * when the channel is released.  Under vmbus_channel_mutex, which the
+ * rescind holds to set channel->rescind and to release, so that the two
+ * never both free them (a host may rescind a channel right after its
+ * close, as Hyper-V does with closed sub-channels).
+ */
+static void vmbus_free_ring_unless_rescinded(struct vmbus_channel *channel)
+{
+	lockdep_assert_held(&vmbus_channel_mutex);
+	if (!READ_ONCE(channel->rescind))
+		vmbus_free_ring(channel);
+}
+
 /* Close one channel and release it if it was rescinded meanwhile. */
 static int vmbus_close_one(struct vmbus_channel *channel, bool free_ring)
 {
 	int ret = vmbus_channel_close_one(channel);
 
-	/* A rescinded channel's rings go after RELID_RELEASED. */
-	if (!ret && free_ring && !READ_ONCE(channel->rescind))
-		vmbus_free_ring(channel);
 	mutex_lock(&vmbus_channel_mutex);
+	if (!ret && free_ring)
+		vmbus_free_ring_unless_rescinded(channel);
 	vmbus_channel_try_release(channel);
 	mutex_unlock(&vmbus_channel_mutex);
 	return ret;
@@ -450,10 +463,9 @@ int vmbus_open(struct vmbus_channel *channel, u32 send_ringbuffersize,
 	ret = vmbus_channel_open_rings(channel, onchannel_callback, context,
 				       userdata, userdatalen);
 	if (ret) {
-		if (!READ_ONCE(channel->rescind))
-			vmbus_free_ring(channel);
-		/* The rescind may have found the channel still opening. */
 		mutex_lock(&vmbus_channel_mutex);
+		vmbus_free_ring_unless_rescinded(channel);
+		/* The rescind may have found the channel still opening. */
 		vmbus_channel_try_release(channel);
 		mutex_unlock(&vmbus_channel_mutex);
 	}
@@ -493,8 +505,11 @@ EXPORT_SYMBOL_GPL(vmbus_disconnect_ring);
 void vmbus_close(struct vmbus_channel *channel)
 {
 	kobject_get(&channel->kobj);
-	if (!vmbus_disconnect_ring(channel) && !READ_ONCE(channel->rescind))
-		vmbus_free_ring(channel);
+	if (!vmbus_disconnect_ring(channel)) {
+		mutex_lock(&vmbus_channel_mutex);
+		vmbus_free_ring_unless_rescinded(channel);
+		mutex_unlock(&vmbus_channel_mutex);
+	}
 	vmbus_channel_put(channel);
 }
 EXPORT_SYMBOL_GPL(vmbus_close);
