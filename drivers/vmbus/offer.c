@@ -385,7 +385,18 @@ void vmbus_onoffer_msg(const struct vmbus_channel_message_header *hdr, u32 size)
 		queue_work(vmbus_offer_wq, &mw->work);
 		break;
 	default:
-		if (!vmbus_complete_waiter(hdr, size))
+		if (vmbus_complete_waiter(hdr, size))
+			break;
+		/*
+		 * An answer whose waiter a rescind woke (the host may still
+		 * answer a closed, rescinded sub-channel's GPADL teardown, as
+		 * Hyper-V does) is expected; anything else is not.
+		 */
+		if (type == CHANNELMSG_GPADL_TORNDOWN ||
+		    type == CHANNELMSG_GPADL_CREATED ||
+		    type == CHANNELMSG_OPENCHANNEL_RESULT)
+			pr_debug("late channel message %u dropped\n", type);
+		else
 			pr_err_ratelimited("unsolicited channel message %u dropped\n",
 					   type);
 		break;

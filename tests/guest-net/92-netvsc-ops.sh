@@ -26,6 +26,10 @@ mtu_changes() {
 }
 check mtu-under-traffic under_traffic "$SECS" mtu_changes
 check mtu-back-to-9000 ping_sizes "$NS_A" "$B4" "9000"
+# Below 1280 the kernel drops IPv6 from the interface: give A its address
+# back for the IPv6 checks that follow.
+in_ns "$NS_A" "$IP" -6 addr add "$A6/64" dev "$IF_A" nodad 2>/dev/null
+check mtu-576-ipv6-back ping_sizes "$NS_B" "$A6" "64 1500"
 # The receiving side too.
 mtu_changes_b() {
 	for m in 1500 9000; do

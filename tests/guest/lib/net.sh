@@ -52,13 +52,16 @@ in_ns() {
 
 # require NAME COMMAND...: like check, but a failure ends the test (what
 # follows would only fail for the same reason, slowly).
+# The command runs in this shell (not in $( )), so what it sets, such as
+# net_setup's IF_A and IF_B, stays set.
 require() {
 	_rn=$1
 	shift
-	if _rout=$("$@" 2>&1); then
+	if "$@" >/tmp/require.out 2>&1; then
 		pass "$_rn"
 	else
-		fail "$_rn" "'$*' exited $?: $(echo "$_rout" | tail -n 3 | tr '\n' ' ' | cut -c1-300); the rest of $HVTEST_NAME is not run"
+		_rrc=$?
+		fail "$_rn" "'$*' exited $_rrc: $(tail -n 3 /tmp/require.out | tr '\n' ' ' | cut -c1-300); the rest of $HVTEST_NAME is not run"
 		ns_del_all >/dev/null 2>&1
 		finish
 	fi
